@@ -1,0 +1,34 @@
+{# One headline figure: the sum of bounds of the conformed observations matching `condition`,
+   with the forces that contributed and the share of it whose nationality was not recorded. #}
+{% macro headline_figure(figure_id, label, definition, condition) -%}
+    select
+        '{{ figure_id }}' as figure_id,
+        '{{ label }}' as figure,
+        'count' as measure,
+        coalesce(sum(count_low), 0)::bigint as value_low,
+        coalesce(sum(count_high), 0)::bigint as value_high,
+        count(distinct force_name) filter (where count_high > 0) as forces_contributing,
+        round(coalesce(sum(count_low) filter (where nationality_category = 'unknown'), 0)
+              / nullif(sum(count_low), 0), 4) as share_nationality_not_recorded,
+        '{{ definition }}' as definition
+    from {{ ref('int_community_resolutions') }}
+    where {{ condition }}
+{%- endmacro %}
+
+{# Number of distinct countries of nationality among offenders matching `condition`:
+   low counts countries with a certain (count_low > 0) record, high those possibly present. #}
+{% macro headline_countries(figure_id, label, definition, condition) -%}
+    select
+        '{{ figure_id }}' as figure_id,
+        '{{ label }}' as figure,
+        'countries' as measure,
+        count(distinct nationality_iso3) filter (where count_low > 0)::bigint as value_low,
+        count(distinct nationality_iso3) filter (where count_high > 0)::bigint as value_high,
+        count(distinct force_name) filter (where count_high > 0 and nationality_iso3 is not null) as forces_contributing,
+        round(coalesce(sum(count_low) filter (where nationality_category = 'unknown'), 0)
+              / nullif(sum(count_low), 0), 4) as share_nationality_not_recorded,
+        '{{ definition }}' as definition
+    from {{ ref('int_community_resolutions') }}
+    where nationality_category = 'foreign' and nationality_iso3 is not null and nationality_iso3 <> 'XXA'
+      and {{ condition }}
+{%- endmacro %}

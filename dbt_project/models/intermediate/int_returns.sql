@@ -1,0 +1,30 @@
+-- Each current return with its force and final status. A return in a folder that names
+-- no known force is quarantined here (the read itself may have worked).
+with forces as (
+    select * from {{ ref('int_forces') }}
+)
+
+select
+    r.return_id,
+    r.force_slug,
+    f.force_code,
+    f.force_name,
+    r.source_file,
+    r.file_name,
+    r.sha256,
+    r.file_format,
+    r.encoding,
+    r.rows_read,
+    r.n_tables,
+    r.ingested_at,
+    case
+        when r.read_status = 'loaded' and f.force_slug is null then 'quarantined'
+        else r.read_status
+    end as status,
+    case
+        when r.read_status = 'loaded' and f.force_slug is null
+            then r.source_file || ': folder ''' || r.force_slug || ''' is not a known force: expected a police.uk slug such as ''durham'' or ''btp'''
+        else r.read_reason
+    end as reason
+from {{ ref('stg_raw__returns') }} as r
+left join forces as f on r.force_slug = f.force_slug

@@ -1,0 +1,20 @@
+-- Community resolutions by force, period, offender nationality and ONS offence group.
+-- Forces that did not provide nationality appear with category 'unknown' and
+-- nationality_rule 'not provided by the force', so totals still add up.
+select
+    force_code,
+    force_name,
+    financial_year,
+    period_type,
+    period_label,
+    nationality_iso3,
+    nationality_name,
+    nationality_category,
+    offence_group,
+    sum(count_low)::bigint as count_low,
+    sum(count_high)::bigint as count_high,
+    count(*) filter (where count_low <> count_high)::bigint as suppressed_cells,
+    count(*)::bigint as observations
+from {{ ref('int_community_resolutions') }}
+group by all
+order by force_name, period_label, nationality_category, nationality_name, offence_group

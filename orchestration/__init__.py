@@ -1,0 +1,1 @@
+"""Community-resolutions warehouse: Dagster code location and ingestion."""

@@ -1,0 +1,1 @@
+"""Plain-Python ingestion: readers, shape detection, provenance. No Dagster imports."""

@@ -1,0 +1,124 @@
+"""Write parsed returns into the warehouse's `raw` schema, one transaction per return.
+
+raw.returns  one row per ingested file version (identical re-drops are not re-ingested;
+             a changed file supersedes its previous version, which stays as history)
+raw.tables   one row per table found: header row, shape, column roles
+raw.rows     every row of every sheet, every cell as text, with its kind
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .landing import LandingFile, discover
+from .parse import ParsedReturn, parse_return
+
+ROLE_COLUMNS = [
+    "offence_code", "offence_text", "outcome", "nationality", "period", "date",
+    "count", "age", "sex", "victim_age", "force", "record_id",
+]
+
+DDL = f"""
+create schema if not exists raw;
+create table if not exists raw.returns (
+    return_id varchar primary key, force_slug varchar, source_file varchar, file_name varchar,
+    sha256 varchar, size_bytes bigint, file_format varchar, encoding varchar,
+    status varchar, reason varchar, n_tables integer, rows_read bigint, profile varchar,
+    ingested_at timestamp, is_current boolean
+);
+create table if not exists raw.tables (
+    return_id varchar, table_id integer, sheet varchar, header_row integer, last_row integer,
+    shape varchar, headers varchar[], title varchar, default_period varchar,
+    {", ".join(f"{r}_col integer" for r in ROLE_COLUMNS)},
+    across_role varchar, across_cols integer[], across_values varchar[],
+    primary key (return_id, table_id)
+);
+create table if not exists raw.rows (
+    return_id varchar, sheet varchar, source_row integer, table_id integer,
+    row_kind varchar, cells varchar[]
+);
+"""
+
+
+@dataclass
+class IngestSummary:
+    ingested: list[str] = field(default_factory=list)  # return_ids newly loaded or quarantined
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)  # versions no longer current
+    quarantined: dict[str, str] = field(default_factory=dict)  # return_id -> reason
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def _rows_table(parsed: ParsedReturn) -> pa.Table:
+    rid = parsed.landing.return_id
+    return pa.table({
+        "return_id": pa.array([rid] * len(parsed.rows), pa.string()),
+        "sheet": pa.array([r.sheet for r in parsed.rows], pa.string()),
+        "source_row": pa.array([r.source_row for r in parsed.rows], pa.int32()),
+        "table_id": pa.array([r.table_index for r in parsed.rows], pa.int32()),
+        "row_kind": pa.array([r.row_kind for r in parsed.rows], pa.string()),
+        "cells": pa.array([r.cells for r in parsed.rows], pa.list_(pa.string())),
+    })
+
+
+def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.datetime) -> None:
+    lf = parsed.landing
+    con.execute("begin transaction")
+    try:
+        con.execute("update raw.returns set is_current = false where source_file = ? and is_current", [lf.source_file])
+        con.execute(
+            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
+            [lf.return_id, lf.force_slug, lf.source_file, lf.path.name, lf.sha256, lf.size_bytes,
+             parsed.file_format, parsed.encoding, parsed.status, parsed.reason, len(parsed.tables),
+             parsed.rows_read, str(parsed.profile) if parsed.profile else None, now],
+        )
+        for tid, t in enumerate(parsed.tables):
+            con.execute(
+                f"insert into raw.tables values ({', '.join(['?'] * (9 + len(ROLE_COLUMNS) + 3))})",
+                [lf.return_id, tid, t.sheet, t.header_row, t.last_row, t.shape, t.headers, t.title,
+                 t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
+                 t.across_role, t.across_cols or None, t.across_values or None],
+            )
+        if parsed.rows:
+            rows = _rows_table(parsed)  # noqa: F841  (read by DuckDB's replacement scan)
+            con.execute("insert into raw.rows select * from rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def ingest_landing(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
+    """Bring raw.* in line with the landing folder. Unchanged files cost one sha256."""
+    ensure_schema(con)
+    summary = IngestSummary()
+    stored = dict(con.execute("select return_id, is_current from raw.returns").fetchall())
+    known = {rid for rid, current in stored.items() if current}
+    files: list[LandingFile] = discover(landing_dir)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for lf in files:
+        if lf.return_id in known:
+            summary.unchanged.append(lf.return_id)
+            continue
+        if lf.return_id in stored:  # a file put back to an earlier version: that version is current again
+            con.execute("update raw.returns set is_current = (return_id = ?) where source_file = ?", [lf.return_id, lf.source_file])
+            summary.ingested.append(lf.return_id)
+            continue
+        parsed = parse_return(lf)
+        write_return(con, parsed, now)
+        summary.ingested.append(lf.return_id)
+        if parsed.status == "quarantined":
+            summary.quarantined[lf.return_id] = parsed.reason or ""
+    present = {lf.return_id for lf in files}
+    for rid in sorted(known - present):
+        con.execute("update raw.returns set is_current = false where return_id = ?", [rid])
+        summary.retired.append(rid)
+    return summary

@@ -1,0 +1,146 @@
+"""Turn one landing file into raw rows: every cell kept as text, every row classed, every
+table described, or the whole return quarantined with a reason a person can act on.
+
+A return profile (YAML beside the file, `<file>.profile.yaml`) settles what shape
+detection cannot:
+
+    sheet: "CR by nationality"     # only this sheet holds the table
+    header_row: 4                  # 1-based row of the header
+    columns: {"Crime Type": offence_text, "Qty": count}   # header text -> role
+    period: "2022/23"              # the period when the table has no period column
+
+A refusal is a file named `refusal.yaml` in the force's folder:
+
+    section: "s12"                 # FOI Act section cited
+    note: "Cost limit exceeded"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .landing import LandingFile
+from .readers import ReadError, Workbook, read_return
+from .shape import ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
+
+KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
+REFUSAL_FILE = "refusal.yaml"
+
+
+@dataclass
+class RawRow:
+    sheet: str
+    source_row: int
+    table_index: int | None  # index into ParsedReturn.tables, None outside any table
+    row_kind: str  # title | header | data | total | note | blank
+    cells: list[str]
+
+
+@dataclass
+class ParsedReturn:
+    landing: LandingFile
+    status: str  # loaded | quarantined | refused
+    reason: str | None = None
+    file_format: str = ""
+    encoding: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    rows: list[RawRow] = field(default_factory=list)
+    rows_read: int = 0
+    profile: dict | None = None
+
+
+def _quarantine(parsed: ParsedReturn, reason: str) -> ParsedReturn:
+    """Never half-loaded: a quarantined return keeps its row count but no rows."""
+    parsed.status, parsed.reason, parsed.tables, parsed.rows = "quarantined", reason, [], []
+    return parsed
+
+
+def load_profile(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    profile = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set((profile.get("columns") or {}).values()) - KNOWN_ROLES
+    if unknown:
+        raise ValueError(f"{path.name}: unknown column roles {sorted(unknown)}: expected some of {sorted(KNOWN_ROLES)}")
+    return profile
+
+
+def _apply_profile(table: Table, profile: dict) -> None:
+    for header, role in (profile.get("columns") or {}).items():
+        for idx, text in enumerate(table.headers, start=1):
+            if text.strip().lower() == str(header).strip().lower():
+                table.roles = {r: i for r, i in table.roles.items() if i != idx and r != role}
+                table.roles[role] = idx
+    if profile.get("period"):
+        table.default_period = str(profile["period"])
+
+
+def parse_refusal(landing: LandingFile) -> ParsedReturn:
+    info = yaml.safe_load(landing.path.read_text(encoding="utf-8")) or {}
+    section = str(info.get("section", "")).strip()
+    note = str(info.get("note", "")).strip()
+    return ParsedReturn(landing, status="refused", reason=f"{section}: {note}" if note else section, file_format="refusal")
+
+
+def parse_return(landing: LandingFile) -> ParsedReturn:
+    if landing.path.name == REFUSAL_FILE:
+        return parse_refusal(landing)
+    parsed = ParsedReturn(landing, status="loaded", file_format=landing.path.suffix.lower().lstrip("."))
+    if not landing.force_slug:
+        return _quarantine(parsed, f"{landing.source_file}: not in a force folder: expected data/landing/<force-slug>/{landing.path.name}")
+    if landing.size_bytes == 0:
+        return _quarantine(parsed, f"{landing.source_file}: empty file (0 bytes): expected a CSV or XLSX return")
+    try:
+        parsed.profile = load_profile(landing.profile_path)
+        workbook: Workbook = read_return(landing.path)
+    except (ReadError, ValueError, yaml.YAMLError) as exc:
+        return _quarantine(parsed, f"{landing.source_file}: {exc}")
+    parsed.encoding = workbook.encoding
+    parsed.rows_read = sum(len(s.rows) for s in workbook.sheets)
+    profile = parsed.profile or {}
+
+    problems = []
+    for sheet in workbook.sheets:
+        if profile.get("sheet") and sheet.name != profile["sheet"]:
+            tables = []
+        else:
+            tables = find_tables(sheet, forced_header_row=profile.get("header_row"))
+        for table in tables:
+            _apply_profile(table, profile)
+        usable = [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
+        if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
+            where = f"sheet '{sheet.name}'" if sheet.name else "the file"
+            problems.append(f"{where}: no header row with an offence, nationality or outcome column in the first rows")
+        _classify_rows(parsed, sheet.name, sheet.rows, usable)
+
+    if not parsed.tables:
+        if parsed.rows_read == 0 or all(r.row_kind == "blank" for r in parsed.rows):
+            return _quarantine(parsed, f"{landing.source_file}: no non-blank rows: expected a header row and data")
+        detail = "; ".join(problems) or "no table found"
+        return _quarantine(
+            parsed,
+            f"{landing.source_file}: {detail}: expected column names such as 'Offence', 'Nationality', "
+            "'Outcome', 'Financial Year', 'Count' (add a return profile if the headers are unusual)",
+        )
+    return parsed
+
+
+def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tables: list[Table]) -> None:
+    by_row: dict[int, int] = {}
+    for table in tables:
+        table_index = len(parsed.tables)
+        parsed.tables.append(table)
+        for r in range(table.header_row, table.last_row + 1):
+            by_row[r] = table_index
+    for i, cells in enumerate(rows, start=1):
+        table_index = by_row.get(i)
+        if table_index is None:
+            kind = "title" if any(c.strip() for c in cells) else "blank"
+        elif parsed.tables[table_index].header_row == i:
+            kind = "header"
+        else:
+            kind = classify_row(cells, parsed.tables[table_index])
+        parsed.rows.append(RawRow(sheet, i, table_index, kind, cells))

@@ -1,0 +1,174 @@
+"""Find the tables in a sheet: header row, column roles, and what each row is.
+
+A table is a header row followed by data rows. Column roles come from the header text
+(`Offence Code` -> offence_code). A table is
+  - record-level when it has no count column (each row is one community resolution),
+  - aggregate when one column holds counts,
+  - a cross-tab when several columns are headed by periods (`2022/23`, `2023`), each
+    holding counts for that period.
+Everything above the first header is the title block; rows are classed as data, total,
+note or blank so totals are never added to the data and nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .readers import Sheet
+from .text import lookup_key
+
+HEADER_SCAN_ROWS = 40
+
+# Order matters: the first role whose pattern matches a header wins.
+ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("record_id", re.compile(r"^(crime )?(ref|reference|crime ref(erence)?|crime no|crime number|urn|occurrence( ref| number)?|id)( no| number)?$")),
+    ("victim_age", re.compile(r"\bvictim\b.*\bage\b|\bage\b.*\bvictim\b")),
+    ("offence_code", re.compile(r"\b(offence|crime|ho|home office|hoc|classification)\b.*\bcode\b|^(ho|hoc|hocr) (code|class)$|^code$")),
+    ("offence_text", re.compile(r"\boffen[cs]e|\bcrime (type|category|classification|description)\b|^classification$|^crime$")),
+    ("outcome", re.compile(r"\boutcome\b(?!.*\bdate\b)|\bdisposal\b(?!.*\bdate\b)|^clearance( type)?$|^result$")),
+    ("nationality", re.compile(r"\bnationality\b|\bcitizenship\b|^country of (birth|origin|nationality)$")),
+    ("date", re.compile(r"\bdate\b")),
+    ("period", re.compile(r"\b(financial|fiscal|calendar)? ?year\b|^(fy|period|reporting period)$")),
+    ("age", re.compile(r"\bage\b")),
+    ("sex", re.compile(r"\b(sex|gender)\b")),
+    ("force", re.compile(r"\bforce\b")),
+    ("count", re.compile(r"^(count|number|no|n|total|volume|frequency|sum|crs?|community resolutions?)( of .*)?$|\b(number|no|count|total) of\b|community resolutions?( issued| given| count)?$")),
+]
+
+# Roles that say what was counted; a header row needs one of these.
+SUBJECT_ROLES = {"offence_code", "offence_text", "nationality", "outcome"}
+
+_FY = re.compile(r"^(?:fy\s*)?(\d{2}|\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_CAL = re.compile(r"^(?:cy\s*)?(\d{4})$", re.IGNORECASE)
+_NOTE = re.compile(r"^\s*(notes?\b|source\b|\*+\s+\S|\[?\d{1,2}[\].)]\s+[a-z])", re.IGNORECASE)
+_TOTAL = re.compile(r"^(grand )?total\b|^sub ?total\b|\btotal$", re.IGNORECASE)
+
+
+def looks_like_period(text: str) -> bool:
+    text = text.strip()
+    m = _FY.match(text)
+    if m:
+        return True
+    m = _CAL.match(text)
+    return bool(m) and 1990 <= int(m.group(1)) <= 2100
+
+
+def header_role(text: str) -> str | None:
+    key = lookup_key(text)
+    if not key:
+        return None
+    for role, pattern in ROLE_PATTERNS:
+        if pattern.search(key):
+            return role
+    return None
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int  # 1-based spreadsheet row
+    headers: list[str]
+    roles: dict[str, int]  # role -> 1-based column index (first column with that role)
+    across_cols: list[int] = field(default_factory=list)  # cross-tab count columns (1-based)
+    across_values: list[str] = field(default_factory=list)  # their header text (a period)
+    across_role: str | None = None
+    last_row: int = 0  # last spreadsheet row belonging to the table
+    title: str = ""  # title block text above the header, joined
+    default_period: str | None = None  # a period named in the title block, for tables without one
+
+    @property
+    def shape(self) -> str:
+        if self.across_cols:
+            return "crosstab"
+        return "aggregate" if "count" in self.roles else "record"
+
+
+def _nonblank(row: list[str]) -> list[str]:
+    return [c for c in row if c.strip()]
+
+
+def score_header(row: list[str]) -> tuple[dict[str, int], list[int]]:
+    """Roles found in a candidate header row, and columns headed by a period."""
+    roles: dict[str, int] = {}
+    period_cols: list[int] = []
+    for idx, cell in enumerate(row, start=1):
+        if looks_like_period(cell):
+            period_cols.append(idx)
+            continue
+        role = header_role(cell)
+        if role and role not in roles:
+            roles[role] = idx
+    return roles, period_cols
+
+
+def is_header(roles: dict[str, int], period_cols: list[int]) -> bool:
+    if not SUBJECT_ROLES & roles.keys():
+        return False
+    return len(roles) >= 2 or len(period_cols) >= 1
+
+
+_TITLE_PERIOD = re.compile(r"\b(?:fy\s*)?(20\d{2}\s*[/\-–]\s*(?:20)?\d{2})\b", re.IGNORECASE)
+
+
+def period_in_title(title: str) -> str | None:
+    """A single financial year named in a title block ("... issued in 2022/23")."""
+    found = {m.group(1).replace(" ", "") for m in _TITLE_PERIOD.finditer(title)}
+    return found.pop() if len(found) == 1 else None
+
+
+def classify_row(row: list[str], table: Table) -> str:
+    cells = _nonblank(row)
+    if not cells:
+        return "blank"
+    label_cols = [i for r, i in table.roles.items() if r != "count"] or [1]
+    first_cols = sorted(label_cols)[:3]
+    for idx in first_cols + [1]:
+        if idx <= len(row) and _TOTAL.search(row[idx - 1].strip()):
+            return "total"
+    # A footnote is text in one or two cells of a much wider table ("Source: ...", or a
+    # sentence a CSV export split at its comma); a data row fills most of its columns.
+    width = len(table.roles) + len(table.across_cols)
+    if width >= 2 and (len(cells) == 1 or len(cells) <= width // 3 or _NOTE.match(cells[0])):
+        return "note"
+    return "data"
+
+
+def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Table]:
+    """Tables in reading order. Once a table starts, every following row belongs to it
+    until a new header row appears after a blank row."""
+    rows = sheet.rows
+    tables: list[Table] = []
+    title_lines: list[str] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        roles, period_cols = score_header(row)
+        header_here = (forced_header_row == i + 1) if forced_header_row else is_header(roles, period_cols)
+        starts_new = header_here and (not tables or not _nonblank(rows[i - 1]) or forced_header_row)
+        if starts_new:
+            title = " ".join(title_lines)
+            table = Table(
+                sheet=sheet.name,
+                header_row=i + 1,
+                headers=list(row),
+                roles=roles,
+                across_cols=period_cols if "count" not in roles or len(period_cols) > 1 else [],
+                title=title,
+                default_period=period_in_title(title),
+            )
+            if table.across_cols:
+                table.across_values = [row[c - 1].strip() for c in table.across_cols]
+                table.across_role = "period"
+                # a trailing "Total" column in a cross-tab is a row total, not a period
+                table.roles.pop("count", None)
+            tables.append(table)
+            title_lines = []
+        elif tables:
+            tables[-1].last_row = i + 1
+        elif _nonblank(row):
+            title_lines.append(" ".join(_nonblank(row)))
+        if tables and tables[-1].header_row == i + 1:
+            tables[-1].last_row = i + 1
+        i += 1
+    return tables
