@@ -1,0 +1,51 @@
+"""Landing folder -> raw.* in the warehouse (orchestration/ingest does the work)."""
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+
+from .. import paths
+from ..ingest.load import ingest_landing
+
+POOL = "duckdb_writer"  # every writer of the warehouse shares this pool (limit 1)
+
+landing = AssetSpec(
+    key=AssetKey(["landing", "returns"]),
+    description="FOI returns as received, one folder per force under data/landing/ (never modified).",
+    group_name="landing",
+    kinds={"file"},
+)
+
+RAW_KEYS = {name: AssetKey(["raw", name]) for name in ("returns", "tables", "rows")}
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(RAW_KEYS["returns"], deps=[landing], description="One row per ingested file version: sha256, status, quarantine reason.", kinds={"duckdb"}, group_name="raw"),
+        AssetSpec(RAW_KEYS["tables"], deps=[landing], description="Tables found in each return: header row, shape, column roles.", kinds={"duckdb"}, group_name="raw"),
+        AssetSpec(RAW_KEYS["rows"], deps=[landing], description="Every row of every loaded return, cells as text, with provenance.", kinds={"duckdb"}, group_name="raw"),
+    ],
+    pool=POOL,
+)
+def raw_returns(context: AssetExecutionContext):
+    """Ingest new and changed landing files; identical files (same sha256) are skipped."""
+    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        summary = ingest_landing(con, paths.landing_dir())
+        counts = dict(con.execute(
+            "select 'returns', count(*) from raw.returns where is_current union all "
+            "select 'tables', count(*) from raw.tables join raw.returns using (return_id) where is_current union all "
+            "select 'rows', count(*) from raw.rows join raw.returns using (return_id) where is_current"
+        ).fetchall())
+    for reason in summary.quarantined.values():
+        context.log.warning(f"quarantined: {reason}")
+    for name, key in RAW_KEYS.items():
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "current_rows": counts[name],
+                "returns_ingested": len(summary.ingested),
+                "returns_unchanged": len(summary.unchanged),
+                "returns_retired": len(summary.retired),
+                "quarantined": "\n".join(summary.quarantined.values()) or "none",
+            },
+        )

@@ -1,0 +1,75 @@
+"""`make run`: materialize every asset once, in-process, against the Dagster instance in
+DAGSTER_HOME (so the run shows in the UI's history), then print a summary read from the
+published marts. Exits non-zero when a step or a blocking check failed."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import duckdb
+from dagster import AssetCheckSeverity, DagsterInstance
+
+from . import paths
+from .definitions import defs
+
+
+def run_pipeline(instance: DagsterInstance | None = None):
+    job = defs.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(
+        instance=instance or DagsterInstance.get(),
+        raise_on_error=False,
+        # step-by-step debug logs are in the UI; the terminal gets warnings and the summary
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+
+
+def failed_checks(result) -> list[str]:
+    return [
+        f"{e.asset_key.to_user_string()} {e.check_name}: {e.description or ''}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == AssetCheckSeverity.ERROR
+    ]
+
+
+def summary_text() -> str:
+    db = paths.published_db_path()
+    if not db.exists():
+        return "No published marts yet."
+    with duckdb.connect(str(db), read_only=True) as con:
+        status = con.execute(
+            "select status, count(*), sum(rows_loaded), sum(rows_filtered), sum(rows_quarantined) "
+            "from force_coverage group by status order by status"
+        ).fetchall()
+        figures = con.execute(
+            "select figure, value_low, value_high, forces_contributing from headline_figures"
+        ).fetchall()
+    lines = [f"Published marts: {db}", "", "Forces by status:"]
+    for st, n, loaded, filtered, quarantined in status:
+        lines.append(f"  {st:<12} {n:>3} forces   rows loaded {loaded:>9,}   filtered {filtered:>7,}   quarantined {quarantined:>7,}")
+    lines += ["", "Headline figures:"]
+    for figure, low, high, forces in figures:
+        value = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+        lines.append(f"  {figure:<84} {value:>18}   ({forces} forces)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.monotonic()
+    result = run_pipeline()
+    failures = failed_checks(result)
+    failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
+    print(summary_text())
+    print(f"\nRun {result.run_id} finished in {time.monotonic() - started:.1f}s.")
+    if failures or failed_steps or not result.success:
+        print("\nBLOCKED: the published marts were left as they were.", file=sys.stderr)
+        for line in failures:
+            print(f"  failed check: {line}", file=sys.stderr)
+        for step in failed_steps:
+            print(f"  failed step: {step}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
