@@ -112,8 +112,8 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
             _apply_profile(table, profile)
         usable = [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
         if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
-            where = f"sheet '{sheet.name}'" if sheet.name else "the file"
-            problems.append(f"{where}: no header row with an offence, nationality or outcome column in the first rows")
+            where = f"sheet '{sheet.name}': " if sheet.name else ""
+            problems.append(f"{where}no header row with an offence, nationality or outcome column in the first rows")
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
 
     if not parsed.tables:

@@ -1,0 +1,34 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_LANDING = ROOT / "data" / "landing"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest():
+    """Dagster loads the dbt manifest at import; `make test` builds it, this covers a bare pytest."""
+    manifest = ROOT / "dbt_project" / "target" / "manifest.json"
+    if not manifest.exists():
+        subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
+                       cwd=ROOT / "dbt_project", check=True)
+    return manifest
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An empty project data directory; every pipeline path derives from CR_DATA_DIR."""
+    d = tmp_path / "data"
+    (d / "landing").mkdir(parents=True)
+    monkeypatch.setenv("CR_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def shipped_data_dir(data_dir):
+    shutil.copytree(SHIPPED_LANDING, data_dir / "landing", dirs_exist_ok=True)
+    return data_dir

@@ -1,0 +1,67 @@
+from pathlib import Path
+
+from orchestration.ingest.landing import discover
+from orchestration.ingest.parse import parse_return
+
+
+def _one(landing: Path):
+    (lf,) = discover(landing)
+    return parse_return(lf)
+
+
+def test_empty_file_is_quarantined(tmp_path):
+    (tmp_path / "kent").mkdir()
+    (tmp_path / "kent" / "empty.csv").write_bytes(b"")
+    parsed = _one(tmp_path)
+    assert parsed.status == "quarantined"
+    assert parsed.reason == "kent/empty.csv: empty file (0 bytes): expected a CSV or XLSX return"
+    assert parsed.rows == []
+
+
+def test_file_outside_a_force_folder_is_quarantined(tmp_path):
+    (tmp_path / "loose.csv").write_text("Offence,Count\nTheft,1\n")
+    parsed = _one(tmp_path)
+    assert parsed.status == "quarantined"
+    assert "not in a force folder: expected data/landing/<force-slug>/loose.csv" in parsed.reason
+
+
+def test_no_recognisable_header_names_file_and_expectation(tmp_path):
+    (tmp_path / "essex").mkdir()
+    (tmp_path / "essex" / "letter.csv").write_text("Dear requester\nPlease find attached\n")
+    parsed = _one(tmp_path)
+    assert parsed.status == "quarantined"
+    assert parsed.reason.startswith("essex/letter.csv: no header row with an offence, nationality or outcome column")
+    assert "'Offence', 'Nationality'" in parsed.reason
+    assert parsed.rows_read == 2 and parsed.rows == [] and parsed.tables == []
+
+
+def test_refusal_file_records_the_section(tmp_path):
+    (tmp_path / "lancashire").mkdir()
+    (tmp_path / "lancashire" / "refusal.yaml").write_text('section: "s12"\nnote: "Cost limit"\n')
+    parsed = _one(tmp_path)
+    assert (parsed.status, parsed.reason) == ("refused", "s12: Cost limit")
+
+
+def test_profile_sets_header_row_roles_and_period(tmp_path):
+    d = tmp_path / "dorset"
+    d.mkdir()
+    (d / "odd.csv").write_text("Qty,Crime Kind\n\nxx,yy\n4,Theft\n")
+    (d / "odd.csv.profile.yaml").write_text(
+        "header_row: 3\ncolumns: {xx: count, yy: offence_text}\nperiod: '2023/24'\n")
+    parsed = _one(tmp_path)
+    assert parsed.status == "loaded"
+    (table,) = parsed.tables
+    assert table.header_row == 3
+    assert table.roles == {"count": 1, "offence_text": 2}
+    assert table.default_period == "2023/24"
+    assert [r.row_kind for r in parsed.rows] == ["title", "blank", "header", "data"]
+
+
+def test_every_row_of_a_loaded_return_is_kept_with_its_kind(tmp_path):
+    d = tmp_path / "durham"
+    d.mkdir()
+    (d / "r.csv").write_text("Title line\n\nOffence,Nationality,Count\nTheft,British,3\nTotal,,3\n")
+    parsed = _one(tmp_path)
+    assert [(r.source_row, r.row_kind) for r in parsed.rows] == [
+        (1, "title"), (2, "blank"), (3, "header"), (4, "data"), (5, "total")]
+    assert parsed.rows[3].cells == ["Theft", "British", "3"]
