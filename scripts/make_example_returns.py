@@ -2,7 +2,7 @@
 
 They are synthetic, modelled on the shapes real FOI returns take, and small enough that
 every figure the end-to-end test asserts can be checked by hand (see
-data/landing/README.md for the worked totals). Rerunning writes identical content.
+tests/fixtures/landing/README.md for the worked totals). Rerunning writes identical content.
 
     python -m scripts.make_example_returns [landing_dir]
 """
@@ -151,4 +151,4 @@ def main(landing: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "landing")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "fixtures" / "landing")

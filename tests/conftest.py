@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_LANDING = ROOT / "data" / "landing"
+FIXTURE_LANDING = ROOT / "tests" / "fixtures" / "landing"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,6 +29,6 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def shipped_data_dir(data_dir):
-    shutil.copytree(SHIPPED_LANDING, data_dir / "landing", dirs_exist_ok=True)
+def fixture_data_dir(data_dir):
+    shutil.copytree(FIXTURE_LANDING, data_dir / "landing", dirs_exist_ok=True)
     return data_dir

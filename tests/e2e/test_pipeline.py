@@ -1,5 +1,5 @@
-"""The whole pipeline on the shipped landing files, in-process: Dagster, dbt, Great
-Expectations, DuckDB. Every expected number is worked out by hand in data/landing/README.md."""
+"""The whole pipeline on the hand-made returns in tests/fixtures/landing, in-process: Dagster, dbt, Great
+Expectations, DuckDB. Every expected number is worked out by hand in tests/fixtures/landing/README.md."""
 
 import hashlib
 
@@ -18,10 +18,10 @@ def sha(path):
 def first_run(tmp_path_factory):
     import shutil
 
-    from tests.conftest import SHIPPED_LANDING
+    from tests.conftest import FIXTURE_LANDING
 
     data = tmp_path_factory.mktemp("e2e") / "data"
-    shutil.copytree(SHIPPED_LANDING, data / "landing")
+    shutil.copytree(FIXTURE_LANDING, data / "landing")
     mp = pytest.MonkeyPatch()
     mp.setenv("CR_DATA_DIR", str(data))
     instance = DagsterInstance.ephemeral()
