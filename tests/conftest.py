@@ -11,9 +11,11 @@ FIXTURE_LANDING = ROOT / "tests" / "fixtures" / "landing"
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest():
-    """Dagster loads the dbt manifest at import; `make test` builds it, this covers a bare pytest."""
+    """Dagster loads the dbt manifest at import. `make test` keeps it current; a bare
+    pytest after editing a model would otherwise run against a stale one."""
     manifest = ROOT / "dbt_project" / "target" / "manifest.json"
-    if not manifest.exists():
+    sources = [p for d in ("models", "macros", "seeds", "tests") for p in (ROOT / "dbt_project" / d).rglob("*") if p.is_file()]
+    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
         subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
                        cwd=ROOT / "dbt_project", check=True)
     return manifest

@@ -8,3 +8,12 @@
         else upper(trim({{ expr }}))
     end
 {%- endmacro %}
+
+{# An offence description without the Act and section written before or after it:
+   'Sexual Offences Act 2003 s.3 - Sexual assault on a female' and
+   'Sexual assault on a female (Sexual Offences Act 2003 s.3)' -> 'Sexual assault on a female'. #}
+{% macro strip_act_and_section(expr) -%}
+    regexp_replace(
+        regexp_replace({{ expr }}, '^.*\bact\s+\d{4}\b[^-–:]*[-–:]\s*', '', 'i'),
+        '\s*[(\[][^)\]]*\bact\s+\d{4}\b[^)\]]*[)\]]\s*$', '', 'i')
+{%- endmacro %}

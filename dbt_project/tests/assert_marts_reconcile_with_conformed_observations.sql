@@ -1,7 +1,9 @@
 -- Every mart total equals the conformed observations it is built from: per force, the
--- offence mart, the nationality mart and force_coverage all carry the same bounds.
+-- offence mart and force_coverage carry the bounds of the offence view, the nationality
+-- mart those of the nationality view.
 with conformed as (
-    select force_name, sum(count_low) as low, sum(count_high) as high
+    select force_name, sum(count_low) filter (where in_offence_view) as low, sum(count_high) filter (where in_offence_view) as high,
+           sum(count_low) filter (where in_nationality_view) as nat_low, sum(count_high) filter (where in_nationality_view) as nat_high
     from {{ ref('int_community_resolutions') }} group by 1
 ),
 by_offence as (
@@ -22,5 +24,5 @@ full join by_offence o using (force_name)
 full join by_nationality n using (force_name)
 full join coverage f using (force_name)
 where c.low is distinct from o.low or c.high is distinct from o.high
-   or c.low is distinct from n.low or c.high is distinct from n.high
+   or c.nat_low is distinct from n.low or c.nat_high is distinct from n.high
    or c.low is distinct from f.low or c.high is distinct from f.high

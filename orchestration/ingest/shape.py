@@ -12,13 +12,16 @@ note or blank so totals are never added to the data and nothing is silently drop
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .readers import Sheet
 from .text import lookup_key
 
-HEADER_SCAN_ROWS = 40
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 # Order matters: the first role whose pattern matches a header wins.
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -88,24 +91,43 @@ def _nonblank(row: list[str]) -> list[str]:
     return [c for c in row if c.strip()]
 
 
-def score_header(row: list[str]) -> tuple[dict[str, int], list[int]]:
-    """Roles found in a candidate header row, and columns headed by a period."""
-    roles: dict[str, int] = {}
-    period_cols: list[int] = []
+@cache
+def nationality_keys() -> frozenset[str]:
+    """Folded nationality spellings from the reviewed seeds, to recognise a cross-tab
+    with nationalities across ('Offence | British | Polish | Not recorded | Total')."""
+    keys = set()
+    for name in ("nationality_aliases.csv", "iso_countries.csv"):
+        with (SEEDS_DIR / name).open(encoding="utf-8", newline="") as fh:
+            keys.update(row["nationality_key"] for row in csv.DictReader(fh) if row["nationality_key"])
+    return frozenset(keys)
+
+
+@dataclass
+class HeaderScore:
+    roles: dict[str, int]
+    period_cols: list[int]
+    nationality_cols: list[int]
+
+
+def score_header(row: list[str]) -> HeaderScore:
+    """Roles found in a candidate header row, and columns headed by a period or a nationality."""
+    score = HeaderScore({}, [], [])
     for idx, cell in enumerate(row, start=1):
         if looks_like_period(cell):
-            period_cols.append(idx)
+            score.period_cols.append(idx)
             continue
         role = header_role(cell)
-        if role and role not in roles:
-            roles[role] = idx
-    return roles, period_cols
+        if role and role not in score.roles:
+            score.roles[role] = idx
+        elif role is None and lookup_key(cell) in nationality_keys():
+            score.nationality_cols.append(idx)
+    return score
 
 
-def is_header(roles: dict[str, int], period_cols: list[int]) -> bool:
-    if not SUBJECT_ROLES & roles.keys():
+def is_header(score: HeaderScore) -> bool:
+    if not SUBJECT_ROLES & score.roles.keys():
         return False
-    return len(roles) >= 2 or len(period_cols) >= 1
+    return len(score.roles) >= 2 or len(score.period_cols) >= 1 or len(score.nationality_cols) >= 2
 
 
 _TITLE_PERIOD = re.compile(r"\b(?:fy\s*)?(20\d{2}\s*[/\-–]\s*(?:20)?\d{2})\b", re.IGNORECASE)
@@ -143,8 +165,8 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
     i = 0
     while i < len(rows):
         row = rows[i]
-        roles, period_cols = score_header(row)
-        header_here = (forced_header_row == i + 1) if forced_header_row else is_header(roles, period_cols)
+        score = score_header(row)
+        header_here = (forced_header_row == i + 1) if forced_header_row else is_header(score)
         starts_new = header_here and (not tables or not _nonblank(rows[i - 1]) or forced_header_row)
         if starts_new:
             title = " ".join(title_lines)
@@ -152,15 +174,19 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
                 sheet=sheet.name,
                 header_row=i + 1,
                 headers=list(row),
-                roles=roles,
-                across_cols=period_cols if "count" not in roles or len(period_cols) > 1 else [],
+                roles=score.roles,
                 title=title,
-                default_period=period_in_title(title),
+                # a period named in the title block, else a sheet named like one ('2022-23')
+                default_period=period_in_title(title) or (sheet.name.strip() if looks_like_period(sheet.name) else None),
             )
+            # Cross-tab: several count columns headed by periods or by nationalities; a
+            # trailing 'Total' column is then a row total, not a count to load.
+            if len(score.period_cols) >= 2 or (score.period_cols and "count" not in score.roles):
+                table.across_role, table.across_cols = "period", score.period_cols
+            elif len(score.nationality_cols) >= 2 and "nationality" not in score.roles:
+                table.across_role, table.across_cols = "nationality", score.nationality_cols
             if table.across_cols:
                 table.across_values = [row[c - 1].strip() for c in table.across_cols]
-                table.across_role = "period"
-                # a trailing "Total" column in a cross-tab is a row total, not a period
                 table.roles.pop("count", None)
             tables.append(table)
             title_lines = []

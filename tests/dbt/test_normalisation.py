@@ -24,6 +24,17 @@ ROWS = [
     ("2021/23", "46", "Community Resolution", "Polish", "1"),
 ]
 
+# A record-level return with victim ages, for the 'girls aged 13 to 16' figure.
+AGE_ROWS = [
+    ("20A", "14", "Community Resolution"),
+    ("20A", "13-15", "Community Resolution"),
+    ("Sexual Offences Act 2003 s.3 - Sexual assault on a female", "15", "Community Resolution"),
+    ("20A", "", "Community Resolution"),
+    ("20A", "16+", "Community Resolution"),
+    ("20A", "Under 13", "Community Resolution"),
+    ("20A", "17", "Community Resolution"),
+]
+
 COLUMNS = ("financial_year, period_type, period_label, ho_offence_code, offence_group, outcome_type, "
            "outcome_subtype, nationality_iso3, nationality_category, nationality_rule, count_low, count_high, "
            "count_rule, disposition")
@@ -55,6 +66,8 @@ def warehouse(tmp_path_factory):
     (data / "landing" / "kent").mkdir(parents=True)
     lines = ["Financial Year,Offence,Outcome,Nationality,Count"] + [",".join(r) for r in ROWS]
     (data / "landing" / "kent" / "normalisation.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ages = ["Offence,Victim Age,Outcome"] + [",".join(r) for r in AGE_ROWS]
+    (data / "landing" / "kent" / "victim_ages.csv").write_text("\n".join(ages) + "\n", encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.setenv("CR_DATA_DIR", str(data))
     result = pipeline.run()
@@ -64,13 +77,15 @@ def warehouse(tmp_path_factory):
 
 @pytest.mark.parametrize("source_row", sorted(EXPECTED))
 def test_row_is_normalised_as_worked_out_by_hand(warehouse, source_row):
-    (row,) = pipeline.query(f"select {COLUMNS} from intermediate.int_observations where source_row = ?", [source_row])
+    (row,) = pipeline.query(f"select {COLUMNS} from intermediate.int_observations "
+                            "where source_file = 'kent/normalisation.csv' and source_row = ?", [source_row])
     assert row == EXPECTED[source_row]
 
 
 def test_quarantine_and_filter_reasons_say_what_was_expected(warehouse):
     reasons = dict(pipeline.query(
-        "select source_row, disposition_reason from intermediate.int_observations where disposition <> 'loaded'"))
+        "select source_row, disposition_reason from intermediate.int_observations "
+        "where source_file = 'kent/normalisation.csv' and disposition <> 'loaded'"))
     assert reasons[10] == ("unreadable count '#N/A' in column E: expected a whole number, a dash, "
                            "or a suppression mark such as <5 or *")
     assert reasons[11] == "outcome 1 is not a community resolution"
@@ -83,11 +98,27 @@ def test_unmapped_values_are_counted_not_dropped(warehouse):
         ("nationality", "Atlantean", 2, 2),
         ("offence", "Made up offence", 3, 3),
         ("outcome", "Banana", 2, 2),
+        ("period", "(none)", 7, 7),  # the victim-age return names no period at all
         ("period", "2021/23", 1, 1),
     ]
 
 
 def test_withheld_counts_widen_the_total_and_are_never_zero(warehouse):
-    # loaded exact cells: 5 + 0 + 1234 + 0 + 2 + 3 + 12 + 1 = 1257; four withheld cells add 4..16
+    # loaded exact cells: 5 + 0 + 1234 + 0 + 2 + 3 + 12 + 1 = 1257; four withheld cells add 4..16;
+    # the victim-age return adds 7 records
     ((low, high),) = pipeline.query("select value_low, value_high from marts.headline_figures where figure_id = 'total'")
-    assert (low, high) == (1261, 1273)
+    assert (low, high) == (1268, 1280)
+
+
+def test_act_and_section_around_a_description_are_ignored(warehouse):
+    assert pipeline.query(
+        "select ho_offence_code, offence_rule from intermediate.int_offence_map where offence_text_raw like 'Sexual Offences Act%'"
+    ) == [("20A", "description without Act and section")]
+
+
+def test_girls_13_to_16_low_counts_known_ages_inside_high_adds_unknown_and_overlapping(warehouse):
+    # low: 14, 13-15, 15 (the Act-prefixed row) = 3; high adds the blank age and 16+ = 5;
+    # 'Under 13' and 17 are outside 13..16
+    assert pipeline.query(
+        "select value_low, value_high from marts.headline_figures where figure_id = 'sexual_assault_girls_13_to_16'"
+    ) == [(3, 5)]

@@ -97,3 +97,28 @@ def test_no_header_in_a_letter():
 def test_period_in_title_needs_exactly_one_year():
     assert period_in_title("Community resolutions FY 2023/24") == "2023/24"
     assert period_in_title("2022/23 and 2023/24 compared") is None
+
+
+def test_crosstab_with_nationalities_across():
+    sheet = Sheet("", [
+        ["Offence", "British", "Polish", "Not recorded", "Irish Republic (Eire)", "Total"],
+        ["Shoplifting", "10", "<5", "3", "1", "15"],
+    ])
+    (table,) = find_tables(sheet)
+    assert table.shape == "crosstab"
+    assert table.across_role == "nationality"
+    assert table.across_cols == [2, 3, 4, 5]
+    assert table.across_values == ["British", "Polish", "Not recorded", "Irish Republic (Eire)"]
+    assert table.roles == {"offence_text": 1}
+
+
+def test_nationalities_down_years_across_is_a_period_crosstab():
+    sheet = Sheet("", [["Nationality", "2022/23", "2023/24", "Total"], ["Romanian", "4", "5", "9"]])
+    (table,) = find_tables(sheet)
+    assert (table.across_role, table.across_cols, table.roles) == ("period", [2, 3], {"nationality": 1})
+
+
+def test_a_sheet_named_like_a_financial_year_gives_the_period():
+    sheet = Sheet("2023-24", [["Offence", "Nationality", "Count"], ["Theft", "British", "4"]])
+    (table,) = find_tables(sheet)
+    assert table.default_period == "2023-24"

@@ -1,4 +1,9 @@
--- Every observation of every current return, interpreted, with what happens to it:
+-- Every observation of every current return, interpreted, with what happens to it.
+-- Views: a return that gives offences and nationalities as separate tables of the same
+-- population must not be added up twice. The offence view of a return is its tables with
+-- an offence column (all its tables if none has one); the nationality view likewise.
+-- Offence marts and figures read the offence view, nationality ones the nationality view.
+-- Disposition:
 --   loaded      a community resolution count that reaches the marts
 --   filtered    another outcome type (not a community resolution)
 --   quarantined a count that cannot be read, an outcome that cannot be recognised,
@@ -9,6 +14,12 @@ with obs as (
 
 returns as (
     select * from {{ ref('int_returns') }}
+),
+
+return_views as (
+    select return_id, bool_or(has_offence_column) as any_offence_table, bool_or(has_nationality_column) as any_nationality_table
+    from obs
+    group by return_id
 )
 
 select
@@ -23,6 +34,8 @@ select
     o.source_column,
     o.table_id,
     o.shape,
+    o.has_offence_column or not rv.any_offence_table as in_offence_view,
+    o.has_nationality_column or not rv.any_nationality_table as in_nationality_view,
 
     o.period_raw,
     o.period_source,
@@ -37,6 +50,7 @@ select
         when p.fy_start_year is not null then p.fy_start_year::varchar || '/' || lpad(((p.fy_start_year + 1) % 100)::varchar, 2, '0')
     end as period_label,
 
+    o.has_offence_column,
     o.offence_code_raw,
     o.offence_text_raw,
     om.ho_offence_code,
@@ -60,6 +74,8 @@ select
     o.offender_age_raw as offender_age_band,
     o.offender_sex_raw as offender_sex,
     o.victim_age_raw as victim_age_band,
+    {{ age_low('o.victim_age_raw') }} as victim_age_low,
+    {{ age_high('o.victim_age_raw') }} as victim_age_high,
 
     o.count_raw,
     {{ count_rule('o.count_raw') }} as count_rule,
@@ -84,6 +100,7 @@ select
     end as disposition_reason
 from obs as o
 inner join returns as r using (return_id)
+inner join return_views as rv using (return_id)
 left join {{ ref('int_period_map') }} as p on o.period_raw = p.period_raw
 left join {{ ref('int_offence_map') }} as om
     on o.offence_code_raw is not distinct from om.offence_code_raw

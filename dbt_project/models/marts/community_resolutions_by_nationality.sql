@@ -1,6 +1,7 @@
 -- Community resolutions by force, period, offender nationality and ONS offence group.
 -- Forces that did not provide nationality appear with category 'unknown' and
--- nationality_rule 'not provided by the force', so totals still add up.
+-- nationality_rule 'not provided by the force', so totals still add up. Built from each
+-- return's nationality view; offence_group is 'Not given' for a table without offences.
 select
     force_code,
     force_name,
@@ -16,5 +17,6 @@ select
     count(*) filter (where count_low <> count_high)::bigint as suppressed_cells,
     count(*)::bigint as observations
 from {{ ref('int_community_resolutions') }}
+where in_nationality_view
 group by all
 order by force_name, period_label, nationality_category, nationality_name, offence_group

@@ -1,6 +1,6 @@
 -- Community resolutions by force, period and Home Office offence class. A bound is a
 -- sum of bounds: count_low counts every withheld cell at its minimum, count_high at its
--- maximum.
+-- maximum. Built from each return's offence view (int_observations).
 select
     force_code,
     force_name,
@@ -16,5 +16,6 @@ select
     count(*) filter (where count_low <> count_high)::bigint as suppressed_cells,
     count(*)::bigint as observations
 from {{ ref('int_community_resolutions') }}
+where in_offence_view
 group by all
 order by force_name, period_label, offence_group, ho_offence_code

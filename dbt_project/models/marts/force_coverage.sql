@@ -35,8 +35,8 @@ per_force_data as (
         string_agg(distinct period_label, ', ' order by period_label) as periods_covered,
         string_agg(distinct period_type, ', ' order by period_type) as period_types,
         bool_or(has_nationality_column) as nationality_provided,
-        sum(count_low)::bigint as community_resolutions_low,
-        sum(count_high)::bigint as community_resolutions_high
+        sum(count_low) filter (where in_offence_view)::bigint as community_resolutions_low,
+        sum(count_high) filter (where in_offence_view)::bigint as community_resolutions_high
     from {{ ref('int_community_resolutions') }}
     group by force_code, force_name
 )

@@ -7,7 +7,7 @@ with obs as (
 select return_id, source_file, 'offence' as field, coalesce(offence_code_raw || ' | ', '') || coalesce(offence_text_raw, '') as raw_value,
        count(*)::bigint as observations, sum(count_low)::bigint as count_low, sum(count_high)::bigint as count_high,
        min(sheet) as first_sheet, min(source_row) as first_source_row
-from obs where ho_offence_code is null group by all
+from obs where ho_offence_code is null and has_offence_column group by all
 union all
 select return_id, source_file, 'nationality', nationality_raw,
        count(*), sum(count_low), sum(count_high), min(sheet), min(source_row)

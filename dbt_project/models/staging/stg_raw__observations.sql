@@ -1,6 +1,6 @@
 -- One row per count cell: a record-level row is one observation with count '1'; an
 -- aggregate row one observation from its count column; a cross-tab row one observation
--- per period column. Values stay raw text here; intermediate models interpret them.
+-- per column headed by a period or a nationality. Values stay raw text here; intermediate models interpret them.
 with data_rows as (
     select
         r.return_id, r.sheet, r.source_row, r.table_id, r.cells,
@@ -36,10 +36,14 @@ select
     shape,
     nullif(cells[offence_code_col], '') as offence_code_raw,
     nullif(cells[offence_text_col], '') as offence_text_raw,
+    offence_code_col is not null or offence_text_col is not null as has_offence_column,
     outcome_col is not null as has_outcome_column,
     case when outcome_col is not null then coalesce(cells[outcome_col], '') end as outcome_raw,
-    nationality_col is not null as has_nationality_column,
-    case when nationality_col is not null then coalesce(cells[nationality_col], '') end as nationality_raw,
+    nationality_col is not null or coalesce(across_role = 'nationality', false) as has_nationality_column,
+    case
+        when across_role = 'nationality' then across_value
+        when nationality_col is not null then coalesce(cells[nationality_col], '')
+    end as nationality_raw,
     case
         when across_role = 'period' then across_value
         when period_col is not null then cells[period_col]
