@@ -10,18 +10,39 @@ import time
 import duckdb
 from dagster import AssetCheckSeverity, DagsterInstance
 
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
 from . import paths
 from .definitions import defs
+from .partitions import force_partitions, landing_partition_keys
 
 
-def run_pipeline(instance: DagsterInstance | None = None):
+def run_pipeline(instance: DagsterInstance | None = None, forces: list[str] | None = None, reparse: bool = False):
+    """Ingest the given force partitions (default: every folder in the landing folder and
+    every force seen before, so removed folders are retired), then dbt, checks, publish."""
+    instance = instance or DagsterInstance.get()
+    known = instance.get_dynamic_partitions(force_partitions.name)
+    new = [k for k in landing_partition_keys(paths.landing_dir()) if k not in known]
+    if new:
+        instance.add_dynamic_partitions(force_partitions.name, new)
+    keys = forces or instance.get_dynamic_partitions(force_partitions.name)
     job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(
-        instance=instance or DagsterInstance.get(),
-        raise_on_error=False,
+    run_config = {
         # step-by-step debug logs are in the UI; the terminal gets warnings and the summary
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        "ops": {"raw_returns": {"config": {"reparse": reparse}}},
+    }
+    if not keys:  # an empty landing folder: build the (empty) marts without raw ingestion
+        return job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": run_config["loggers"]},
+            asset_selection=[k for k in job.asset_layer.asset_graph.get_all_asset_keys() if k.path[0] != "raw"])
+    if len(keys) == 1:
+        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config, partition_key=keys[0])
+    if forces:
+        raise ValueError("run_pipeline takes one force or all of them")
+    return job.execute_in_process(
+        instance=instance, raise_on_error=False, run_config=run_config,
+        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]})
 
 
 def failed_checks(result) -> list[str]:

@@ -154,6 +154,9 @@ class Reference:
         stripped = ACT_PREFIX.sub("", offence_text.strip())
         return self.text_aliases.get(lookup_key(stripped))
 
+    def lookup_whole(self, text: str) -> tuple[str | None, str] | None:
+        return self.nationality_lookup.get(lookup_key(text))
+
     def nationality(self, text: str) -> tuple[str | None, str]:
         """(iso3, category) a correct pipeline reads from a nationality cell; unmapped is
         (None, 'unknown')."""

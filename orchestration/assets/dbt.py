@@ -4,11 +4,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from .. import paths
-from .raw import POOL
+from .raw import POOL, WRITER_RETRY
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -27,8 +27,11 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["config"].get("schema") or "reference"
 
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        return AutomationCondition.eager()  # rebuild when raw data (or a seed) changes
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseTranslator(), pool=POOL)
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseTranslator(), pool=POOL, retry_policy=WRITER_RETRY)
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and dbt tests; a failing dbt test fails the step."""
     os.environ.update(paths.dbt_env())

@@ -1,10 +1,10 @@
 """Publish the audited marts to data/published/ (write-audit-publish)."""
 
-from dagster import AssetKey, MaterializeResult, asset
+from dagster import AssetKey, AutomationCondition, MaterializeResult, asset
 
 from .. import paths
 from ..publish import publish_marts
-from .raw import POOL
+from .raw import POOL, WRITER_RETRY
 
 CONTRACT_MARTS = [
     "community_resolutions_by_offence",
@@ -22,6 +22,8 @@ MART_KEYS = [AssetKey(["marts", name]) for name in CONTRACT_MARTS + EXTRA_MARTS]
     group_name="published",
     kinds={"duckdb", "parquet"},
     pool=POOL,
+    retry_policy=WRITER_RETRY,
+    automation_condition=AutomationCondition.eager(),
     description="data/published/marts.duckdb and parquet/: the marts analysts query, swapped in atomically only after every blocking check passed.",
 )
 def published_marts() -> MaterializeResult:

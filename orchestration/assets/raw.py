@@ -1,12 +1,28 @@
-"""Landing folder -> raw.* in the warehouse (orchestration/ingest does the work)."""
+"""Landing folder -> raw.* in the warehouse (orchestration/ingest does the work).
+Partitioned by force; a run over several partitions ingests them in one step."""
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Backoff,
+    BackfillPolicy,
+    Config,
+    MaterializeResult,
+    RetryPolicy,
+    multi_asset,
+)
 
 from .. import paths
 from ..ingest.load import ingest_landing
+from ..partitions import force_partitions, force_slug
 
 POOL = "duckdb_writer"  # every writer of the warehouse shares this pool (limit 1)
+
+# A DuckDB lock held by a process outside Dagster (an analyst opening the warehouse
+# read-write) is transient: retry with backoff rather than fail the run.
+WRITER_RETRY = RetryPolicy(max_retries=3, delay=5, backoff=Backoff.EXPONENTIAL)
 
 landing = AssetSpec(
     key=AssetKey(["landing", "returns"]),
@@ -18,19 +34,28 @@ landing = AssetSpec(
 RAW_KEYS = {name: AssetKey(["raw", name]) for name in ("returns", "tables", "rows")}
 
 
+class IngestConfig(Config):
+    reparse: bool = False  # parse every file again even when its sha256 is already stored
+
+
 @multi_asset(
     specs=[
         AssetSpec(RAW_KEYS["returns"], deps=[landing], description="One row per ingested file version: sha256, status, quarantine reason.", kinds={"duckdb"}, group_name="raw"),
         AssetSpec(RAW_KEYS["tables"], deps=[landing], description="Tables found in each return: header row, shape, column roles.", kinds={"duckdb"}, group_name="raw"),
         AssetSpec(RAW_KEYS["rows"], deps=[landing], description="Every row of every loaded return, cells as text, with provenance.", kinds={"duckdb"}, group_name="raw"),
     ],
+    partitions_def=force_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
     pool=POOL,
+    retry_policy=WRITER_RETRY,
 )
-def raw_returns(context: AssetExecutionContext):
-    """Ingest new and changed landing files; identical files (same sha256) are skipped."""
+def raw_returns(context: AssetExecutionContext, config: IngestConfig):
+    """Ingest new and changed files of the selected forces; identical files (same sha256)
+    are skipped, files gone from a force's folder are retired."""
+    forces = {force_slug(k) for k in context.partition_keys}
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse_path())) as con:
-        summary = ingest_landing(con, paths.landing_dir())
+        summary = ingest_landing(con, paths.landing_dir(), forces, reparse=config.reparse)
         counts = dict(con.execute(
             "select 'returns', count(*) from raw.returns where is_current union all "
             "select 'tables', count(*) from raw.tables join raw.returns using (return_id) where is_current union all "
@@ -42,7 +67,7 @@ def raw_returns(context: AssetExecutionContext):
         yield MaterializeResult(
             asset_key=key,
             metadata={
-                "current_rows": counts[name],
+                "current_rows_all_forces": counts[name],
                 "returns_ingested": len(summary.ingested),
                 "returns_unchanged": len(summary.unchanged),
                 "returns_retired": len(summary.retired),

@@ -8,6 +8,7 @@ lock files) and README files are ignored.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,10 +52,10 @@ def is_return_file(path: Path) -> bool:
     )
 
 
-def discover(landing_dir: Path) -> list[LandingFile]:
-    """Every return in the landing folder, in a stable order. Files directly in the
-    landing folder (no force folder) are returned with force_slug '' so they can be
-    quarantined with a reason rather than ignored."""
+def discover(landing_dir: Path, forces: Collection[str] | None = None) -> list[LandingFile]:
+    """Every return in the landing folder (or in the folders of `forces`), in a stable
+    order. Files directly in the landing folder (no force folder) have force_slug '' so
+    they can be quarantined with a reason rather than ignored."""
     found = []
     if not landing_dir.exists():
         return found
@@ -63,5 +64,7 @@ def discover(landing_dir: Path) -> list[LandingFile]:
             continue
         rel = path.relative_to(landing_dir)
         slug = rel.parts[0] if len(rel.parts) > 1 else ""
+        if forces is not None and slug not in forces:
+            continue
         found.append(LandingFile(slug, path, rel.as_posix(), sha256_of(path), path.stat().st_size))
     return found

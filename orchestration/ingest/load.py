@@ -15,8 +15,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from collections.abc import Collection
+
 from .landing import LandingFile, discover
 from .parse import ParsedReturn, parse_return
+
+# Bump when a change to readers, shape detection or parsing would read a file differently:
+# stored returns of an older version are parsed again on the next ingestion.
+PARSER_VERSION = 2
 
 ROLE_COLUMNS = [
     "offence_code", "offence_text", "outcome", "nationality", "period", "date",
@@ -29,7 +35,7 @@ create table if not exists raw.returns (
     return_id varchar primary key, force_slug varchar, source_file varchar, file_name varchar,
     sha256 varchar, size_bytes bigint, file_format varchar, encoding varchar,
     status varchar, reason varchar, n_tables integer, rows_read bigint, profile varchar,
-    ingested_at timestamp, is_current boolean
+    ingested_at timestamp, is_current boolean, parser_version integer
 );
 create table if not exists raw.tables (
     return_id varchar, table_id integer, sheet varchar, header_row integer, last_row integer,
@@ -73,12 +79,14 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
     lf = parsed.landing
     con.execute("begin transaction")
     try:
+        for table in ("rows", "tables", "returns"):  # a re-parse replaces the stored version
+            con.execute(f"delete from raw.{table} where return_id = ?", [lf.return_id])
         con.execute("update raw.returns set is_current = false where source_file = ? and is_current", [lf.source_file])
         con.execute(
-            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
+            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
             [lf.return_id, lf.force_slug, lf.source_file, lf.path.name, lf.sha256, lf.size_bytes,
              parsed.file_format, parsed.encoding, parsed.status, parsed.reason, len(parsed.tables),
-             parsed.rows_read, str(parsed.profile) if parsed.profile else None, now],
+             parsed.rows_read, str(parsed.profile) if parsed.profile else None, now, PARSER_VERSION],
         )
         for tid, t in enumerate(parsed.tables):
             con.execute(
@@ -96,19 +104,34 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
         raise
 
 
-def ingest_landing(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestSummary:
-    """Bring raw.* in line with the landing folder. Unchanged files cost one sha256."""
+def ingest_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    forces: Collection[str] | None = None,
+    reparse: bool = False,
+) -> IngestSummary:
+    """Bring raw.* in line with the landing folder, or with the folders of `forces` only
+    (one Dagster partition per force). Unchanged files cost one sha256; a file stored by
+    an older parser version is parsed again."""
     ensure_schema(con)
     summary = IngestSummary()
-    stored = dict(con.execute("select return_id, is_current from raw.returns").fetchall())
-    known = {rid for rid, current in stored.items() if current}
-    files: list[LandingFile] = discover(landing_dir)
+    in_scope = (lambda slug: True) if forces is None else (lambda slug: slug in forces)
+    stored = {
+        rid: (current, version)
+        for rid, slug, current, version in con.execute(
+            "select return_id, force_slug, is_current, parser_version from raw.returns").fetchall()
+        if in_scope(slug)
+    }
+    known = {rid for rid, (current, version) in stored.items()
+             if current and version == PARSER_VERSION and not reparse}
+    files: list[LandingFile] = discover(landing_dir, forces)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for lf in files:
         if lf.return_id in known:
             summary.unchanged.append(lf.return_id)
             continue
-        if lf.return_id in stored:  # a file put back to an earlier version: that version is current again
+        if lf.return_id in stored and stored[lf.return_id][1] == PARSER_VERSION and not reparse:
+            # a file put back to an earlier version: that version is current again
             con.execute("update raw.returns set is_current = (return_id = ?) where source_file = ?", [lf.return_id, lf.source_file])
             summary.ingested.append(lf.return_id)
             continue
@@ -118,7 +141,9 @@ def ingest_landing(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> IngestS
         if parsed.status == "quarantined":
             summary.quarantined[lf.return_id] = parsed.reason or ""
     present = {lf.return_id for lf in files}
-    for rid in sorted(known - present):
+    for rid in sorted({rid for rid, (current, _) in stored.items() if current} - present):
         con.execute("update raw.returns set is_current = false where return_id = ?", [rid])
         summary.retired.append(rid)
     return summary
+
+
