@@ -62,10 +62,18 @@ class OffenceLabels:
             return [t.upper() for t in texts] if self.upper else texts
         raise ValueError(style)
 
+    @property
+    def in_code_column(self) -> bool:
+        """Code styles are written in a column headed as a code ('HO Offence Code')."""
+        return self.plan.offence_style in ("code", "subcode")
+
     def label(self, cls: str) -> str:
         if cls not in self._cache:
-            for style in (self.plan.offence_style, "ons", "class_name", "police", "code"):
-                options = [t for t in self._candidates(style, cls) if self._maps(t, cls)]
+            chain = ((self.plan.offence_style, "code") if self.in_code_column
+                     else (self.plan.offence_style, "ons", "class_name", "police", "code"))
+            for style in chain:
+                options = [t for t in self._candidates(style, cls)
+                           if (self.ref.offence_class(t, None) == cls if self.in_code_column else self._maps(t, cls))]
                 if options:
                     self._cache[cls] = self.rng.choice(options)
                     break

@@ -38,9 +38,17 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-# "Sexual Offences Act 2003 s.3 - Sexual assault on a female": the pipeline strips an
-# "<Act> <year> s.<section> -" prefix before looking the description up.
-ACT_PREFIX = re.compile(r"^.*?\bAct\s+\d{4}\s+s\.\s*\d+[A-Za-z]*\s+[-\u2013]\s+")
+# "Sexual Offences Act 2003 s.3 - Sexual assault on a female" and "Sexual assault on a
+# female (Sexual Offences Act 2003 s.3)": the pipeline also tries the description
+# without the Act and section (macro strip_act_and_section).
+_ACT_BEFORE = re.compile(r"^.*\bact\s+\d{4}\b[^-\u2013:]*[-\u2013:]\s*", re.IGNORECASE)
+_ACT_AFTER = re.compile(r"\s*[(\[][^)\]]*\bact\s+\d{4}\b[^)\]]*[)\]]\s*$", re.IGNORECASE)
+
+
+def strip_act_and_section(text: str) -> str:
+    return _ACT_AFTER.sub("", _ACT_BEFORE.sub("", text, count=1), count=1)
+
+
 _PREFIX_CODE = re.compile(r"^(\d{1,3}[A-Za-z]?|\d{1,3}[./]\d{1,2})(?:[\s:\-\u2013]+)")
 _SPLIT = re.compile(r"\s*(?:/|,|;|&|\+|\band\b)\s*")
 
@@ -151,8 +159,10 @@ class Reference:
             hit = self.code_aliases.get(m.group(1).upper())
             if hit:
                 return hit
-        stripped = ACT_PREFIX.sub("", offence_text.strip())
-        return self.text_aliases.get(lookup_key(stripped))
+        hit = self.text_aliases.get(lookup_key(offence_text))
+        if hit:
+            return hit
+        return self.text_aliases.get(lookup_key(strip_act_and_section(offence_text)))
 
     def lookup_whole(self, text: str) -> tuple[str | None, str] | None:
         return self.nationality_lookup.get(lookup_key(text))

@@ -97,6 +97,19 @@ class ForceWriter:
             return [str(y) for y in C.CALENDAR_YEARS]
         return [fy_text(self.plan.fy_style, y) for y, _ in C.FINANCIAL_YEARS]
 
+    def offence_cells(self, cls: str, with_code: bool) -> tuple[str | None, str | None, list[str]]:
+        """(code cell, text cell, the cells written) for a class in an aggregate table."""
+        if with_code:
+            code = self.off.code(cls) if cls != self.local_cls else ""
+            text = self.offence_label(cls) if cls != self.local_cls else self.plan.local_label
+            if cls != self.local_cls:
+                text = self.off.description(cls)
+            return code or None, text, [code, text]
+        label = self.offence_label(cls)
+        if self.off.in_code_column:
+            return label, None, [label]
+        return None, label, [label]
+
     def eligible(self, cls: str | None) -> bool:
         return cls is None or cls not in self.headline
 
@@ -220,11 +233,10 @@ class ForceWriter:
         for per in sorted(by_period, key=lambda x: order.get(x, 0)):
             sub = 0
             for label, cls, nt, band, n in sorted(by_period[per], key=lambda x: (x[0].lower(), x[2].lower(), x[3])):
-                code = self.off.code(cls) if with_code and cls != self.local_cls else None
-                text = label
+                code, text, off_cells = self.offence_cells(cls, with_code)
                 vis = self.vis_offence(code, text)
                 va = va_status_band(band) if banded else "maybe"
-                cells = ([per] if period_col else []) + ([code or ""] if with_code else []) + [text]
+                cells = ([per] if period_col else []) + off_cells
                 if table == "joint":
                     cells.append(nt)
                 if banded:
@@ -267,12 +279,10 @@ class ForceWriter:
         for (cls, nt), vals in sorted(grid.items(), key=sort_key):
             cells: list = []
             code = None
+            code = text = None
             if cls:
-                code = self.off.code(cls) if with_code and cls != self.local_cls else None
-                text = self.offence_label(cls)
-                cells += ([code or ""] if with_code else []) + [text]
-            else:
-                text = None
+                code, text, off_cells = self.offence_cells(cls, with_code)
+                cells += off_cells
             if nt or table in ("nat", "joint"):
                 cells.append(nt)
             vis = self.vis_offence(code, text) if cls else None

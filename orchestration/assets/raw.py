@@ -63,6 +63,8 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
         ).fetchall())
     for reason in summary.quarantined.values():
         context.log.warning(f"quarantined: {reason}")
+    for warning in summary.warnings:
+        context.log.warning(warning)
     for name, key in RAW_KEYS.items():
         yield MaterializeResult(
             asset_key=key,
@@ -72,5 +74,6 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
                 "returns_unchanged": len(summary.unchanged),
                 "returns_retired": len(summary.retired),
                 "quarantined": "\n".join(summary.quarantined.values()) or "none",
+                "personal_data_warnings": "\n".join(summary.warnings) or "none",
             },
         )

@@ -22,7 +22,7 @@ from .parse import ParsedReturn, parse_return
 
 # Bump when a change to readers, shape detection or parsing would read a file differently:
 # stored returns of an older version are parsed again on the next ingestion.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 ROLE_COLUMNS = [
     "offence_code", "offence_text", "outcome", "nationality", "period", "date",
@@ -35,15 +35,19 @@ create table if not exists raw.returns (
     return_id varchar primary key, force_slug varchar, source_file varchar, file_name varchar,
     sha256 varchar, size_bytes bigint, file_format varchar, encoding varchar,
     status varchar, reason varchar, n_tables integer, rows_read bigint, profile varchar,
-    ingested_at timestamp, is_current boolean, parser_version integer
+    ingested_at timestamp, is_current boolean, parser_version integer, warnings varchar
 );
 create table if not exists raw.tables (
     return_id varchar, table_id integer, sheet varchar, header_row integer, last_row integer,
     shape varchar, headers varchar[], title varchar, default_period varchar,
     {", ".join(f"{r}_col integer" for r in ROLE_COLUMNS)},
-    across_role varchar, across_cols integer[], across_values varchar[],
+    across_role varchar, across_cols integer[], across_values varchar[], personal_data_cols integer[],
     primary key (return_id, table_id)
 );
+-- columns added after the first release (existing warehouses keep working)
+alter table raw.returns add column if not exists parser_version integer;
+alter table raw.returns add column if not exists warnings varchar;
+alter table raw.tables add column if not exists personal_data_cols integer[];
 create table if not exists raw.rows (
     return_id varchar, sheet varchar, source_row integer, table_id integer,
     row_kind varchar, cells varchar[]
@@ -57,6 +61,7 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)  # versions no longer current
     quarantined: dict[str, str] = field(default_factory=dict)  # return_id -> reason
+    warnings: list[str] = field(default_factory=list)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,17 +88,18 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
             con.execute(f"delete from raw.{table} where return_id = ?", [lf.return_id])
         con.execute("update raw.returns set is_current = false where source_file = ? and is_current", [lf.source_file])
         con.execute(
-            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
+            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?)",
             [lf.return_id, lf.force_slug, lf.source_file, lf.path.name, lf.sha256, lf.size_bytes,
              parsed.file_format, parsed.encoding, parsed.status, parsed.reason, len(parsed.tables),
-             parsed.rows_read, str(parsed.profile) if parsed.profile else None, now, PARSER_VERSION],
+             parsed.rows_read, str(parsed.profile) if parsed.profile else None, now, PARSER_VERSION,
+             "\n".join(parsed.warnings) or None],
         )
         for tid, t in enumerate(parsed.tables):
             con.execute(
-                f"insert into raw.tables values ({', '.join(['?'] * (9 + len(ROLE_COLUMNS) + 3))})",
+                f"insert into raw.tables values ({', '.join(['?'] * (9 + len(ROLE_COLUMNS) + 4))})",
                 [lf.return_id, tid, t.sheet, t.header_row, t.last_row, t.shape, t.headers, t.title,
                  t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
-                 t.across_role, t.across_cols or None, t.across_values or None],
+                 t.across_role, t.across_cols or None, t.across_values or None, t.personal_data_cols or None],
             )
         if parsed.rows:
             rows = _rows_table(parsed)  # noqa: F841  (read by DuckDB's replacement scan)
@@ -140,6 +146,7 @@ def ingest_landing(
         summary.ingested.append(lf.return_id)
         if parsed.status == "quarantined":
             summary.quarantined[lf.return_id] = parsed.reason or ""
+        summary.warnings.extend(parsed.warnings)
     present = {lf.return_id for lf in files}
     for rid in sorted({rid for rid, (current, _) in stored.items() if current} - present):
         con.execute("update raw.returns set is_current = false where return_id = ?", [rid])

@@ -50,6 +50,7 @@ class ParsedReturn:
     rows: list[RawRow] = field(default_factory=list)
     rows_read: int = 0
     profile: dict | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def _quarantine(parsed: ParsedReturn, reason: str) -> ParsedReturn:
@@ -128,6 +129,9 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
     return parsed
 
 
+REDACTED = "[redacted: personal data]"
+
+
 def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tables: list[Table]) -> None:
     by_row: dict[int, int] = {}
     for table in tables:
@@ -135,6 +139,12 @@ def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tabl
         parsed.tables.append(table)
         for r in range(table.header_row, table.last_row + 1):
             by_row[r] = table_index
+        if table.personal_data_cols:
+            names = ", ".join(f"'{table.headers[c - 1]}'" for c in table.personal_data_cols)
+            where = f"sheet '{sheet}' " if sheet else ""
+            parsed.warnings.append(
+                f"{parsed.landing.source_file}: {where}columns {names} look like personal data; "
+                "their cells were redacted and are never published")
     for i, cells in enumerate(rows, start=1):
         table_index = by_row.get(i)
         if table_index is None:
@@ -142,5 +152,9 @@ def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tabl
         elif parsed.tables[table_index].header_row == i:
             kind = "header"
         else:
-            kind = classify_row(cells, parsed.tables[table_index])
+            table = parsed.tables[table_index]
+            kind = classify_row(cells, table)
+            if table.personal_data_cols:  # keep the data minimal: never store what a force should have redacted
+                cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() else v
+                         for c, v in enumerate(cells, start=1)]
         parsed.rows.append(RawRow(sheet, i, table_index, kind, cells))

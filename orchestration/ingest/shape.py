@@ -23,6 +23,15 @@ from .text import lookup_key
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
+# Columns that identify a person or carry free text a force should have redacted. They
+# are never a role the marts use; parse.py redacts their cells and warns.
+PERSONAL_DATA = re.compile(
+    r"^((offender|suspect|victim|person|subject)s? )?(full |first |last |given |family )?(name|forename|surname)s?$"
+    r"|date of birth|\bdob\b|\baddress\b|post ?code|telephone|\bphone\b|mobile|e ?mail"
+    r"|national insurance|\bni (no|number)\b|\bpnc (id|no|number)\b"
+    r"|^(officer |free text |case |incident )?notes?$|free text|circumstances|^mo$|modus operandi|incident (details|description)"
+)
+
 # Order matters: the first role whose pattern matches a header wins.
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("record_id", re.compile(r"^(crime )?(ref|reference|crime ref(erence)?|crime no|crime number|urn|occurrence( ref| number)?|id)( no| number)?$")),
@@ -79,6 +88,7 @@ class Table:
     last_row: int = 0  # last spreadsheet row belonging to the table
     title: str = ""  # title block text above the header, joined
     default_period: str | None = None  # a period named in the title block, for tables without one
+    personal_data_cols: list[int] = field(default_factory=list)  # columns redacted as personal data
 
     @property
     def shape(self) -> str:
@@ -107,12 +117,16 @@ class HeaderScore:
     roles: dict[str, int]
     period_cols: list[int]
     nationality_cols: list[int]
+    personal_data_cols: list[int]
 
 
 def score_header(row: list[str]) -> HeaderScore:
     """Roles found in a candidate header row, and columns headed by a period or a nationality."""
-    score = HeaderScore({}, [], [])
+    score = HeaderScore({}, [], [], [])
     for idx, cell in enumerate(row, start=1):
+        if PERSONAL_DATA.search(lookup_key(cell)):
+            score.personal_data_cols.append(idx)
+            continue
         if looks_like_period(cell):
             score.period_cols.append(idx)
             continue
@@ -175,6 +189,7 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
                 header_row=i + 1,
                 headers=list(row),
                 roles=score.roles,
+                personal_data_cols=score.personal_data_cols,
                 title=title,
                 # a period named in the title block, else a sheet named like one ('2022-23')
                 default_period=period_in_title(title) or (sheet.name.strip() if looks_like_period(sheet.name) else None),

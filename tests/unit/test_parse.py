@@ -65,3 +65,22 @@ def test_every_row_of_a_loaded_return_is_kept_with_its_kind(tmp_path):
     assert [(r.source_row, r.row_kind) for r in parsed.rows] == [
         (1, "title"), (2, "blank"), (3, "header"), (4, "data"), (5, "total")]
     assert parsed.rows[3].cells == ["Theft", "British", "3"]
+
+
+def test_personal_data_columns_are_redacted_with_a_warning(tmp_path):
+    d = tmp_path / "kent"
+    d.mkdir()
+    (d / "export.csv").write_text(
+        "Offender Name,Date of Birth,Offence,Outcome,Nationality,Officer Notes\n"
+        "John Smith,1990-01-01,Shoplifting,Community Resolution,British,Lives at 1 High St\n")
+    parsed = _one(tmp_path)
+    assert parsed.status == "loaded"
+    (table,) = parsed.tables
+    assert table.personal_data_cols == [1, 2, 6]
+    assert "date" not in table.roles  # a date of birth is not the outcome date
+    data = parsed.rows[1]
+    assert data.cells == ["[redacted: personal data]", "[redacted: personal data]", "Shoplifting",
+                          "Community Resolution", "British", "[redacted: personal data]"]
+    assert parsed.warnings == [
+        "kent/export.csv: columns 'Offender Name', 'Date of Birth', 'Officer Notes' look like personal data; "
+        "their cells were redacted and are never published"]

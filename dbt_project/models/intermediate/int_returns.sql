@@ -16,6 +16,7 @@ select
     r.encoding,
     r.rows_read,
     r.n_tables,
+    r.warnings,
     r.ingested_at,
     case
         when r.read_status = 'loaded' and f.force_slug is null then 'quarantined'

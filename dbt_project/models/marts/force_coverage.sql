@@ -12,7 +12,8 @@ per_force_returns as (
         count(*) filter (where status = 'refused') as refusals,
         string_agg(reason, '; ' order by source_file) filter (where status = 'refused') as refusal_reason,
         string_agg(reason, '; ' order by source_file) filter (where status = 'quarantined') as quarantine_reasons,
-        string_agg(source_file, '; ' order by source_file) as source_files
+        string_agg(source_file, '; ' order by source_file) as source_files,
+        string_agg(warnings, '; ' order by source_file) as warnings
     from returns
     group by force_slug
 ),
@@ -64,6 +65,7 @@ select
     coalesce(rw.rows_filtered, 0)::bigint as rows_filtered,
     coalesce(rw.rows_quarantined, 0)::bigint as rows_quarantined,
     pr.quarantine_reasons,
+    pr.warnings,
     pr.source_files
 from {{ ref('int_forces') }} as f
 left join per_force_returns as pr using (force_slug)

@@ -12,6 +12,7 @@ select
     reason as read_reason,
     n_tables,
     rows_read,
+    warnings,
     ingested_at
 from {{ source('raw', 'returns') }}
 where is_current
