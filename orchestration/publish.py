@@ -31,6 +31,7 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
 def publish_marts(warehouse: Path, published_dir: Path, schema: str = "marts") -> dict[str, int]:
     """Publish every table of `schema`; returns rows per table."""
     published_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(published_dir)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     tmp_db = published_dir / f".{PUBLISHED_DB}.{stamp}.tmp"
     parquet_dir = published_dir / f"parquet-{stamp}"
@@ -56,7 +57,18 @@ def publish_marts(warehouse: Path, published_dir: Path, schema: str = "marts") -
         tmp_db.unlink(missing_ok=True)
         shutil.rmtree(parquet_dir, ignore_errors=True)
         raise
-    for old in published_dir.glob("parquet-*"):
-        if old != parquet_dir:
-            shutil.rmtree(old, ignore_errors=True)
+    _remove_leftovers(published_dir)
     return counts
+
+
+def _remove_leftovers(published_dir: Path) -> None:
+    """Temporary files of a publish that was killed, and Parquet folders no longer linked."""
+    for tmp in published_dir.glob(f".{PUBLISHED_DB}.*.tmp*"):
+        tmp.unlink(missing_ok=True)
+    for link in published_dir.glob(f".{PARQUET_LINK}.*"):
+        link.unlink(missing_ok=True)
+    link = published_dir / PARQUET_LINK
+    current = os.readlink(link) if link.is_symlink() else None
+    for folder in published_dir.glob("parquet-*"):
+        if folder.name != current:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -4,11 +4,13 @@ published marts. Exits non-zero when a step or a blocking check failed."""
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import time
 
 import duckdb
-from dagster import AssetCheckSeverity, DagsterInstance
+from dagster import AssetCheckSeverity, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -17,10 +19,41 @@ from .definitions import defs
 from .partitions import force_partitions, landing_partition_keys
 
 
+PID_TAG = "community_resolutions/pid"
+
+
+def reap_dead_runs(instance: DagsterInstance) -> list[str]:
+    """A `make run` killed mid-way (SIGKILL, power cut) leaves its run 'started' for ever
+    and may hold the writer pool's slot. Mark such runs failed, saying why, and free their
+    slots, so the UI tells the truth and the next run does not wait for a dead one."""
+    reaped = []
+    for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
+        pid = run.tags.get(PID_TAG)
+        if pid is None or (pid.split("@")[1] != socket.gethostname()) or _alive(int(pid.split("@")[0])):
+            continue
+        instance.report_run_failed(run, f"Process {pid} ended without finishing the run (killed or crashed); "
+                                        "the published marts were not touched by it.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run_pipeline(instance: DagsterInstance | None = None, forces: list[str] | None = None, reparse: bool = False):
     """Ingest the given force partitions (default: every folder in the landing folder and
     every force seen before, so removed folders are retired), then dbt, checks, publish."""
     instance = instance or DagsterInstance.get()
+    reap_dead_runs(instance)
+    tags = {PID_TAG: f"{os.getpid()}@{socket.gethostname()}"}
     known = instance.get_dynamic_partitions(force_partitions.name)
     new = [k for k in landing_partition_keys(paths.landing_dir()) if k not in known]
     if new:
@@ -34,15 +67,16 @@ def run_pipeline(instance: DagsterInstance | None = None, forces: list[str] | No
     }
     if not keys:  # an empty landing folder: build the (empty) marts without raw ingestion
         return job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": run_config["loggers"]},
+            instance=instance, raise_on_error=False, run_config={"loggers": run_config["loggers"]}, tags=tags,
             asset_selection=[k for k in job.asset_layer.asset_graph.get_all_asset_keys() if k.path[0] != "raw"])
     if len(keys) == 1:
-        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config, partition_key=keys[0])
+        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                      partition_key=keys[0], tags=tags)
     if forces:
         raise ValueError("run_pipeline takes one force or all of them")
     return job.execute_in_process(
         instance=instance, raise_on_error=False, run_config=run_config,
-        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]})
+        tags={**tags, ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]})
 
 
 def failed_checks(result) -> list[str]:

@@ -52,9 +52,7 @@ class OffenceLabels:
         if style == "class_name":
             return self.by_kind.get(("class_name", cls), []) or [ref.classes[cls].name]
         if style == "counting":
-            texts = [t for t in self.by_kind.get(("offence", cls), [])
-                     if len(t) <= 90 and t[:1].isalpha() and "\n" not in t]
-            return sorted(texts, key=len)[:4]
+            return [C.COUNTING_TEXT[cls]] if cls in C.COUNTING_TEXT else []
         if style == "act":
             return [C.ACT_LABELS[cls]] if cls in C.ACT_LABELS else []
         if style == "police":
@@ -94,10 +92,11 @@ class OffenceLabels:
         """A free-text description next to a code (a record-level export's second column)."""
         key = "desc:" + cls
         if key not in self._cache:
-            for style in ("counting", "ons", "police", "class_name", "code"):
+            first = self.plan.offence_style if self.plan.offence_style in ("counting", "ons", "police", "act") else "counting"
+            for style in (first, "counting", "ons", "police", "class_name", "code"):
                 options = [t for t in self._candidates(style, cls) if self._maps(t, cls)]
                 if options:
-                    self._cache[key] = sorted(options, key=len)[0]
+                    self._cache[key] = options[0]
                     break
         return self._cache[key]
 
@@ -116,6 +115,8 @@ class NationalityLabels:
                 self.spellings.setdefault(r["iso3"], []).append(r["nationality_text"])
         self.names = {r["iso3"]: r["country_name"] for r in ref.iso_rows if r["source"] == "name"}
         self._cache: dict[str, str] = {}
+        if plan.windows_1252:  # names as typed on a Windows PC: accents kept
+            self._cache.update({"CIV": "C\u00f4te d'Ivoire", "TUR": "T\u00fcrkiye", "CUW": "Cura\u00e7ao"})
         self.uk_texts = C.UK_TEXTS[plan.nationality_style]
         if plan.slug in ("north-wales", "south-wales", "gwent", "dyfed-powys") and plan.nationality_style == "police":
             self.uk_texts = ["British", "Welsh", "Welsh", "English"]

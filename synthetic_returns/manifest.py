@@ -58,26 +58,32 @@ def views(acc: FileAccount):
 
 
 def truth(ref: Reference, plans: list[ForcePlan], pop: Population, scale: int) -> dict:
-    t = {f: 0 for f in [*OFFENCE_FIGURES, *NATIONALITY_FIGURES, "sexual_assault_girls_13_to_16"]}
-    countries = {f: set() for f in COUNTRY_FIGURES}
+    """The population's own values (record-level forces' records count `scale` times)."""
+    from collections import Counter
+
+    by: Counter = Counter()  # (class, nationality, victim aged 13..16) -> records
     for p in plans:
         if p.status != "returned":
             continue
         mult = scale if p.shape == "record" else 1
-        for r in pop.records[p.slug]:
-            cls, nat = r[1], r[2]
-            k = ref.classes[cls]
-            for f, pred in OFFENCE_FIGURES.items():
-                if pred(cls, k):
-                    t[f] += mult
-            if cls == "20A" and r[5] is not None and 13 <= r[5] <= 16:
-                t["sexual_assault_girls_13_to_16"] += mult
-            cat = "uk" if nat == "UK" else "unknown" if nat == "NR" else "foreign"
-            t[{"foreign": "foreign_nationals", "uk": "uk_nationals", "unknown": "nationality_not_recorded"}[cat]] += mult
-            if cat == "foreign" and nat != "XXA":
-                for f, group in COUNTRY_FIGURES.items():
-                    if k.group == group:
-                        countries[f].add(nat)
+        c = Counter((r[1], r[2], r[1] == "20A" and r[5] is not None and 13 <= r[5] <= 16) for r in pop.records[p.slug])
+        for key, n in c.items():
+            by[key] += n * mult
+    t = {f: 0 for f in [*OFFENCE_FIGURES, *NATIONALITY_FIGURES, "sexual_assault_girls_13_to_16"]}
+    countries = {f: set() for f in COUNTRY_FIGURES}
+    for (cls, nat, girl), n in by.items():
+        k = ref.classes[cls]
+        for f, pred in OFFENCE_FIGURES.items():
+            if pred(cls, k):
+                t[f] += n
+        if girl:
+            t["sexual_assault_girls_13_to_16"] += n
+        cat = "uk" if nat == "UK" else "unknown" if nat == "NR" else "foreign"
+        t[{"foreign": "foreign_nationals", "uk": "uk_nationals", "unknown": "nationality_not_recorded"}[cat]] += n
+        if cat == "foreign" and nat != "XXA":
+            for f, group in COUNTRY_FIGURES.items():
+                if k.group == group:
+                    countries[f].add(nat)
     out = dict(t)
     out.update({f: len(s) for f, s in countries.items()})
     return out

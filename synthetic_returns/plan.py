@@ -58,6 +58,10 @@ class ForcePlan:
     other_outcome_ratio: float = 0.0
 
     @property
+    def windows_1252(self) -> bool:
+        return (self.shape == "record" and self.variant == 2) or self.shape == "calendar_year"
+
+    @property
     def slug(self) -> str:
         return self.force.slug
 

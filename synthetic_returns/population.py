@@ -18,6 +18,7 @@ from .plan import ForcePlan
 from .reference import Reference
 
 Record = tuple  # (ordinal, class, nationality, age, sex, victim_age, subtype)
+RECORD_ROWS_MAX = 36_000
 
 
 @dataclass
@@ -129,19 +130,30 @@ def build(ref: Reference, plans: list[ForcePlan], rng: random.Random) -> Populat
             if n:
                 counts[c] = counts.get(c, 0) + n
         recs: list[Record] = []
+        bounds = [_period_bounds(p, i) for i in range(3)]
+        starts = [b[0].toordinal() for b in bounds]
+        spans = [(b[1] - b[0]).days + 1 for b in bounds]
+        cum_years = [sum(p.year_shares[: i + 1]) for i in range(3)]
+        randrange = frs.randrange
         for cls in sorted(counts):
             group = ref.classes[cls].group
-            for _ in range(counts[cls]):
-                recs.append(_record(frs, p, cls, group, cum_pools))
+            for i in frs.choices((0, 1, 2), cum_weights=cum_years, k=counts[cls]):
+                recs.append(_record(frs, p, cls, group, cum_pools, starts[i] + randrange(spans[i])))
         recs.sort(key=record_key)
         pop.records[p.slug] = recs
 
     _cover_countries(pop, plans, ref)
     _durham_sexual(pop, ref, rng)
     _victim_ages(pop, plans, ref, rng)
-    for p in returning:
-        if p.shape == "record":
-            pop.other[p.slug] = _other_outcomes(rng, p, ref, cum_pools)
+    # keep the record-level exports to at most RECORD_ROWS_MAX rows at scale 1
+    record = [p for p in returning if p.shape == "record"]
+    room = RECORD_ROWS_MAX - sum(p.size for p in record)
+    wanted = sum(p.size * p.other_outcome_ratio for p in record)
+    if wanted > room:
+        for p in record:
+            p.other_outcome_ratio *= room / wanted
+    for p in record:
+        pop.other[p.slug] = _other_outcomes(rng, p, ref, cum_pools)
     return pop
 
 
@@ -179,7 +191,7 @@ def _age(rng: random.Random, cls: str) -> int:
     return min(85, 18 + int(rng.expovariate(1 / 13)))
 
 
-def _record(rng: random.Random, p: ForcePlan, cls: str, group: str, cum_pools) -> Record:
+def _record(rng: random.Random, p: ForcePlan, cls: str, group: str, cum_pools, ordinal: int | None = None) -> Record:
     age = _age(rng, cls)
     SEXUAL = group == "Sexual offences"
     female = rng.random() < (C.SEXUAL_FEMALE_SHARE if SEXUAL else C.FEMALE_SHARE.get(cls, 0.2))
@@ -188,7 +200,7 @@ def _record(rng: random.Random, p: ForcePlan, cls: str, group: str, cum_pools) -
     if age < 18 and rng.random() < 0.3:
         subtype = "Youth restorative disposal"
     vage = _victim_age(rng, cls) if SEXUAL else None
-    return (_date(rng, p), cls, _nationality(rng, p, group, cum_pools), age, sex, vage, subtype)
+    return (_date(rng, p) if ordinal is None else ordinal, cls, _nationality(rng, p, group, cum_pools), age, sex, vage, subtype)
 
 
 def _victim_age(rng: random.Random, cls: str) -> int | None:
@@ -278,7 +290,7 @@ def _victim_ages(pop: Population, plans: list[ForcePlan], ref: Reference, rng: r
 
 
 def _other_outcomes(rng: random.Random, p: ForcePlan, ref: Reference, cum_pools) -> list[Record]:
-    n = round(p.size * p.other_outcome_ratio)
+    n = int(p.size * p.other_outcome_ratio)
     classes = sorted(C.CLASS_WEIGHTS) + ["20A", "86", "88E", "19C", "8N"]
     ws = [C.CLASS_WEIGHTS.get(c, 1.5) for c in classes]
     labels = [lab for lab, _ in C.OTHER_OUTCOMES]

@@ -19,7 +19,7 @@ from .labels import (NationalityLabels, OffenceLabels, fy_text, period_label, va
 from .plan import ForcePlan
 from .population import Population
 from .reference import Reference
-from .writers import FileAccount, SheetOut, write_csv, write_xlsx
+from .writers import FileAccount, SheetOut, write_csv, write_record_xlsx, write_xlsx
 
 XLSX_MAX_DATA_ROWS = 1_000_000  # per sheet of a record-level export (Excel's limit is 1,048,576 rows)
 
@@ -66,6 +66,7 @@ class ForceWriter:
         if plan.local_label:
             present = {r[1] for r in self.records}
             self.local_cls = next((c for c in C.LOCAL_LABEL_CLASSES if c in present), None)
+        self._periods: dict = {}
         self._vis_off: dict = {}
         self._vis_nat: dict = {}
         self.ret = ForceReturn(plan)
@@ -90,7 +91,10 @@ class ForceWriter:
         return self._vis_nat[text]
 
     def period(self, r) -> str:
-        return period_label(self.plan, r[0])
+        label = self._periods.get(r[0])
+        if label is None:
+            label = self._periods[r[0]] = period_label(self.plan, r[0])
+        return label
 
     def periods(self) -> list[str]:
         if self.plan.shape == "calendar_year":
@@ -558,7 +562,7 @@ def build_record(w: ForceWriter) -> None:
 
     title = [
         [p.force.full_name + " - Freedom of Information request " + f"{rng.randint(100, 999):03d}/25"],
-        ["Community resolutions and other outcomes, 1 April 2022 to 31 March 2025 (one row per outcome)"],
+        ["Community resolutions and other outcomes, 1 April 2022 \u2013 31 March 2025 (one row per outcome)"],
         ["Offender nationality as recorded in custody; victim age shown for sexual offences only"],
     ][: lay["title"]]
     lead = [(t, "title", None) for t in title] + ([([], "blank", None)] if title else [])
@@ -622,7 +626,7 @@ def write_return(w: ForceWriter, landing: Path) -> list[FileAccount]:
         if f.fmt == "record-csv":
             write_csv(path, acc, f.sheets[0], encoding=f.encoding, delimiter=f.delimiter)
         elif f.fmt == "record-xlsx":
-            write_xlsx(path, acc, f.sheets, date_format=f.date_format)
+            write_record_xlsx(path, acc, f.sheets, date_format=f.date_format)
         elif f.fmt == "csv":
             write_csv(path, acc, SheetOut("", w.render(f.sheets[0][1], "csv")), encoding=f.encoding, delimiter=f.delimiter)
         else:

@@ -128,6 +128,20 @@ def write_xlsx(path: Path, account: FileAccount, sheets: list[SheetOut], date_fo
     wb.close()
 
 
+def write_record_xlsx(path: Path, account: FileAccount, sheets: list[SheetOut], date_format: str = "dd/mm/yyyy") -> None:
+    """A large record-level workbook, streamed with the minimal writer in fastxlsx."""
+    from .fastxlsx import FastXlsx
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = FastXlsx(path, [s.name for s in sheets], date_format=date_format, created=DOC_TIME)
+    for sheet in sheets:
+        rows = (cells for cells, _kind, _c in account.add_rows(iter(sheet.rows)))
+        n = book.add_sheet(rows)
+        account.sheets[sheet.name] = n
+        account.rows += n
+    book.close()
+
+
 def csv_bytes_rows(data: bytes) -> list[list[str]]:
     """Rows of a CSV as a reader sees them (for tests and checks)."""
     if data.startswith(b"\xef\xbb\xbf"):

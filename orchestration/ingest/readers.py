@@ -1,19 +1,37 @@
 """Read a return into sheets of text cells, keeping every cell as the text a person sees.
 
 CSV: the encoding is detected (UTF-8 with or without BOM, else Windows-1252) and the
-delimiter sniffed. XLSX: read with python-calamine; numbers are written back the way
-Excel shows them (whole numbers without ".0"), dates as ISO dates.
+delimiter sniffed; the file is decoded as a stream, never held as bytes and text at once.
+XLSX: read with python-calamine, row by row; numbers are written back the way Excel shows
+them (whole numbers without ".0"), dates as ISO dates. Blank rows at the end of a sheet
+(cells formatted but empty, or holding only spaces) are dropped; blank rows between data
+are kept, so rows[i] is always spreadsheet row i + 1.
+
+Resource limits (`limits.ReadLimits`, overridable with CR_MAX_* environment variables) are
+checked before a file is opened (its size), before calamine sees an .xlsx (its zip:
+declared and inflated size, compression ratio, number of members, and the extent of the
+cells of each worksheet, found by scanning the XML) and while rows are read (rows per
+sheet, cells per file). Every violation, and every file that cannot be read, is a
+`ReadError` saying what was found and what was expected; nothing else escapes.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
+import gc
 import io
+import re
+import zipfile
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
+
+from .limits import MB, ReadLimits, env_var, format_mb
 
 
 class ReadError(Exception):
@@ -34,21 +52,72 @@ class Workbook:
 
 SUPPORTED_SUFFIXES = {".csv", ".xlsx"}
 
+_CHUNK = 1 << 20  # bytes read at a time when streaming a file or a zip member
+_SNIFF_CHARS = 65536
+_UTF8_BOM = codecs.BOM_UTF8
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-def read_return(path: Path) -> Workbook:
+
+def read_return(path: Path, limits: ReadLimits | None = None) -> Workbook:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path)
+        return read_csv(path, limits)
     if suffix == ".xlsx":
-        return read_xlsx(path)
+        return read_xlsx(path, limits)
     raise ReadError(f"unsupported file type '{suffix}': expected .csv or .xlsx")
+
+
+def _over(what: str, observed: str, limit_text: str, limit: str) -> ReadError:
+    return ReadError(f"{what} {observed}, over the {limit_text} limit on {_LIMIT_NAMES[limit]} "
+                     f"(raise {env_var(limit)} to read it)")
+
+
+_LIMIT_NAMES = {
+    "max_file_bytes": "file size",
+    "max_uncompressed_bytes": "the uncompressed size of an .xlsx",
+    "max_zip_ratio": "the compression ratio of an .xlsx",
+    "max_zip_members": "the number of parts in an .xlsx",
+    "max_rows_per_sheet": "rows per sheet",
+    "max_cells_per_file": "cells per file",
+    "max_csv_field_chars": "the length of a CSV field",
+}
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Millions of row lists, none in a reference cycle, make the cyclic garbage collector
+    walk every row again and again (reading a 200 MB CSV took three times as long)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_file_size(path: Path, limits: ReadLimits) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"could not be opened ({exc.strerror or exc}): expected a readable file") from exc
+    if size > limits.max_file_bytes:
+        raise _over("file is", format_mb(size), format_mb(limits.max_file_bytes), "max_file_bytes")
+    return size
+
+
+# --------------------------------------------------------------------------------- CSV
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). UTF-8 first (BOM stripped); Windows-1252 is what Excel
-    on a force's PC writes when UTF-8 fails; Latin-1 cannot fail and is the last resort."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    on a force's PC writes when UTF-8 fails; Latin-1 cannot fail and is the last resort.
+    A file that starts with a UTF-8 byte-order mark but is not UTF-8 is a ReadError."""
+    if data.startswith(_UTF8_BOM):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _bom_error(exc.start + 3) from exc
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -57,25 +126,108 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+def _bom_error(offset: int) -> ReadError:
+    return ReadError(f"starts with a UTF-8 byte-order mark but byte {offset:,} is not valid UTF-8: "
+                     "expected a UTF-8 file (save it again as 'CSV UTF-8')")
+
+
+def _first_undecodable(fh, encoding: str, start: int = 0) -> int | None:
+    """Byte offset of the first byte `encoding` cannot decode, reading from `start` in
+    chunks; None when the whole file decodes."""
+    fh.seek(start)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = start
+    try:
+        while chunk := fh.read(_CHUNK):
+            decoder.decode(chunk)
+            offset += len(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        pending = len(decoder.getstate()[0]) if hasattr(decoder, "getstate") else 0
+        return max(start, offset - pending + exc.start)
+    return None
+
+
+def _detect_encoding(fh) -> str:
+    """The encoding decode_csv_bytes would choose, found without holding the file."""
+    if fh.read(3) == _UTF8_BOM:
+        bad = _first_undecodable(fh, "utf-8", start=3)
+        if bad is not None:
+            raise _bom_error(bad)
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        if _first_undecodable(fh, encoding) is None:
+            return encoding
+    return "latin-1"
+
+
 def _sniff_delimiter(text: str) -> str:
-    sample = text[:65536]
+    sample = text[:_SNIFF_CHARS]
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
+    except Exception:  # csv.Error, and whatever else a heuristic may throw on odd text
         return ","
 
 
-def read_csv(path: Path) -> Workbook:
-    data = path.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise ReadError(f"contains NUL bytes: expected a text CSV file")
-    text, encoding = decode_csv_bytes(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+def read_csv(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    limits = limits or ReadLimits.from_env()
+    _check_file_size(path, limits)
     try:
-        rows = [[cell.strip() for cell in row] for row in reader]
-    except csv.Error as exc:
-        raise ReadError(f"row {reader.line_num}: malformed CSV ({exc})") from exc
+        with path.open("rb") as fh:
+            if b"\x00" in fh.read(_SNIFF_CHARS):
+                raise ReadError("contains NUL bytes: expected a text CSV file")
+            fh.seek(0)
+            encoding = _detect_encoding(fh)
+            fh.seek(0)
+            text = io.TextIOWrapper(fh, encoding=encoding, newline="")
+            delimiter = _sniff_delimiter(text.read(_SNIFF_CHARS))
+            text.seek(0)
+            with _no_cyclic_gc():
+                rows = _read_csv_rows(text, delimiter, limits)
+            text.detach()
+    except OSError as exc:
+        raise ReadError(f"could not be read ({exc.strerror or exc}): expected a readable file") from exc
+    except UnicodeDecodeError as exc:  # the file changed between detection and reading
+        raise ReadError(f"could not be decoded as {encoding} ({exc.reason}): expected a stable file") from exc
     return Workbook(sheets=[Sheet(name="", rows=rows)], encoding=encoding)
+
+
+def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> list[list[str]]:
+    # The limit is the csv module's, process-wide: raising it only makes other readers more
+    # permissive, and every CSV read here sets it to the configured value first.
+    csv.field_size_limit(limits.max_csv_field_chars)
+    reader = csv.reader(text, delimiter=delimiter)
+    rows: list[list[str]] = []
+    append = rows.append
+    # Returns repeat the same few values (offences, nationalities, counts) on every row:
+    # one str object per distinct value instead of one per cell. Bounded, so a column of
+    # unique references cannot grow it without end.
+    seen: dict[str, str] = {}
+    canonical = seen.setdefault
+    max_rows, max_cells = limits.max_rows_per_sheet, limits.max_cells_per_file
+    cells = 0
+    try:
+        for row in reader:
+            cells += len(row)
+            if len(rows) >= max_rows:
+                raise _over("has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
+            if cells > max_cells:
+                raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
+            append([canonical(s, s) for s in map(str.strip, row)])
+            if len(seen) > 50_000:
+                seen.clear()
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                f"line {reader.line_num:,}: a field is longer than {limits.max_csv_field_chars:,} characters, over "
+                f"the limit on {_LIMIT_NAMES['max_csv_field_chars']} (often a quote that is never closed; raise "
+                f"{env_var('max_csv_field_chars')} to read it): expected a CSV file with balanced quotes"
+            ) from exc
+        raise ReadError(f"line {reader.line_num:,}: malformed CSV ({exc})") from exc
+    return rows
+
+
+# -------------------------------------------------------------------------------- XLSX
 
 
 def cell_text(value: object) -> str:
@@ -95,13 +247,235 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path) -> Workbook:
+def read_xlsx(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    limits = limits or ReadLimits.from_env()
+    _check_file_size(path, limits)
+    _check_xlsx_zip(path, limits)
+    sheets = []
+    cells = 0
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheets = []
-        for name in workbook.sheet_names:
-            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name=name, rows=[[cell_text(v) for v in row] for row in values]))
-    except Exception as exc:  # calamine raises several error types for broken workbooks
+        with workbook, _no_cyclic_gc():
+            for name in workbook.sheet_names:
+                rows, cells = _sheet_rows(workbook.get_sheet_by_name(name), limits, cells)
+                sheets.append(Sheet(name=name, rows=rows))
+    except ReadError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises several error types, and Rust panics (not Exceptions)
         raise ReadError(f"could not be read as an XLSX workbook ({exc}): expected a valid .xlsx file") from exc
     return Workbook(sheets=sheets)
+
+
+def _sheet_rows(sheet, limits: ReadLimits, cells: int) -> tuple[list[list[str]], int]:
+    """The sheet's rows from row 1, as text, without the blank rows at its end.
+
+    iter_rows() yields the rows above the used range as empty rows, but not the columns to
+    its left: a sheet whose first cell is C5 yields rows of the width of C:..., so the
+    missing columns are put back to keep every cell in its spreadsheet column."""
+    start = sheet.start
+    if start is None:  # no cells at all
+        return [], cells
+    pad = [""] * start[1]
+    rows: list[list[str]] = []
+    blank_run = 0  # blank rows seen since the last row with text, not yet kept
+    max_rows, max_cells = limits.max_rows_per_sheet, limits.max_cells_per_file
+    for values in sheet.iter_rows():
+        texts = [v if v == "" else cell_text(v) for v in values]
+        if not any(texts):
+            blank_run += 1
+            continue
+        if len(rows) + blank_run + 1 > max_rows:
+            raise _over("a sheet has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
+        width = len(pad) + len(texts)
+        cells += width * (blank_run + 1)
+        if cells > max_cells:
+            raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
+        rows.extend([""] * width for _ in range(blank_run))
+        blank_run = 0
+        rows.append(pad + texts if pad else texts)
+    return rows, cells
+
+
+# Scanning worksheet XML for the extent of its cells. Every writer in use (Excel, LibreOffice,
+# openpyxl, XlsxWriter) writes cells as <c r="B7" ...>, so a fast path counts those with
+# C-speed searches; a chunk with any other form of cell tag (namespace prefix, no r, r not
+# first, odd whitespace) is scanned tag by tag instead. A cell that closes itself
+# (<c r="B7" s="3"/>, formatting without a value) is not stored by calamine and not counted.
+_CELL_START = b'<c r="'
+_FAST_VALUED = re.compile(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"[^>/]*>')
+_FAST_CLOSED = re.compile(rb'<c r="[^>]*/>')
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb':c[\s/>]')
+# General path: a start tag of a cell or row (any prefix), its attributes ending in "/" when
+# it closes itself, and the r attribute wherever it is.
+_XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)((?:[\s/][^>]*)?)>")
+_CELL_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{1,7})\$?(\d{1,12})["']""")
+_ROW_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d{1,12})["']""")
+_MAX_TAG = 1 * MB
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _check_xlsx_zip(path: Path, limits: ReadLimits) -> None:
+    """Refuse an .xlsx before calamine opens it when it is not a zip, is a zip bomb, or
+    holds a worksheet whose cells span more rows or cells than the limits allow.
+
+    calamine holds each sheet as a dense rectangle from its first to its last cell with a
+    value, so one value in cell XFD1048576 of an otherwise small file asks it for 17
+    billion cells (and aborts the process: a Rust allocation failure, not an exception).
+    The worksheet XML is therefore scanned first, as a stream, for the extent of its cells.
+    Every member is inflated by zipfile, which checks its CRC and declared size, so a member
+    cannot inflate to more than it declares."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ReadError(f"could not be opened ({exc.strerror or exc}): expected a readable file") from exc
+    if head.startswith(_OLE2_MAGIC):
+        raise _not_xlsx("an OLE2 file: a password-protected workbook, or an .xls named .xlsx",
+                        "an unprotected .xlsx file")
+    try:
+        zf = zipfile.ZipFile(path)
+    except Exception as exc:  # BadZipFile, and struct/value/overflow errors on crafted headers
+        raise _not_xlsx(exc) from exc
+    with zf:
+        members = zf.infolist()
+        if len(members) > limits.max_zip_members:
+            raise _over("the .xlsx has", f"{len(members):,} parts", f"{limits.max_zip_members:,}-part", "max_zip_members")
+        declared = sum(m.file_size for m in members)
+        compressed = sum(m.compress_size for m in members)
+        _check_size_and_ratio("the .xlsx", declared, compressed, limits)
+        for m in members:
+            _check_ratio(f"part '{m.filename}' of the .xlsx", m.file_size, m.compress_size, limits)
+        scan = _Scan(limits)
+        for m in members:
+            if m.is_dir():
+                continue
+            try:
+                if not scan.member(zf, m, fast=True):
+                    scan.member(zf, m, fast=False)
+            except ReadError:
+                raise
+            except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+                raise _not_xlsx(exc, "an unprotected .xlsx file") from exc
+            except Exception as exc:  # bad CRC, truncated data, unsupported compression
+                raise _not_xlsx(f"part '{m.filename}': {exc}") from exc
+
+
+def _not_xlsx(detail: object, expected: str = "a valid .xlsx file") -> ReadError:
+    return ReadError(f"could not be read as an XLSX workbook: not a valid .xlsx (zip) file ({detail}): "
+                     f"expected {expected}")
+
+
+def _check_size_and_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimits) -> None:
+    if uncompressed > limits.max_uncompressed_bytes:
+        raise _over(f"{what} inflates to", format_mb(uncompressed), format_mb(limits.max_uncompressed_bytes),
+                    "max_uncompressed_bytes")
+    _check_ratio(what, uncompressed, compressed, limits)
+
+
+def _check_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimits) -> None:
+    """Small parts compress well without being bombs; the ratio counts from 1 MB up."""
+    if uncompressed >= MB and uncompressed > limits.max_zip_ratio * max(compressed, 1):
+        ratio = uncompressed / max(compressed, 1)
+        raise _over(f"{what} is compressed", f"{ratio:,.0f}:1 ({format_mb(uncompressed)} from "
+                    f"{compressed:,} bytes)", f"{limits.max_zip_ratio:g}:1", "max_zip_ratio")
+
+
+class _Scan:
+    """Running totals over the members of one .xlsx: bytes inflated, and the cells (from
+    A1 to the last cell with a value) of the worksheets scanned so far."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        self.inflated = 0
+        self.cells = 0
+
+    def member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, fast: bool) -> bool:
+        """Inflate one member; when it is a worksheet (has sheetData), find its last row and
+        column holding a value. False when the fast path met a cell tag it does not read:
+        nothing is added and the member must be scanned again with fast=False."""
+        limits = self.limits
+        inflated = self.inflated
+        in_sheet = False
+        tail = b""  # an unfinished tag carried into the next chunk
+        row = col = -1  # general path: position of the last row / cell tag
+        last_row = last_col = -1  # 0-based extent of the cells with a value
+        with zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                inflated += len(chunk)
+                if inflated > limits.max_uncompressed_bytes:
+                    raise _over("the .xlsx inflates to more than", format_mb(limits.max_uncompressed_bytes),
+                                format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")
+                data = tail + chunk
+                if not in_sheet:
+                    at = data.find(b"sheetData")
+                    if at < 0:
+                        tail = data[-16:]
+                        continue
+                    in_sheet, data = True, data[at:]
+                cut = data.rfind(b"<")
+                if cut >= 0 and data.find(b">", cut) < 0:
+                    data, tail = data[:cut], data[cut:]
+                    if len(tail) > _MAX_TAG:
+                        raise ReadError(f"part '{info.filename}' of the .xlsx has an XML tag longer than "
+                                        f"{format_mb(_MAX_TAG)}: expected a workbook saved by a spreadsheet program")
+                else:
+                    tail = b""
+                if fast:
+                    if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data):
+                        return False
+                    valued = _FAST_VALUED.findall(data)
+                    if len(valued) + len(_FAST_CLOSED.findall(data)) != data.count(_CELL_START):
+                        return False
+                    if valued:
+                        last_row = max(last_row, max(map(int, map(itemgetter(1), valued))) - 1)
+                        widest = max(set(map(itemgetter(0), valued)), key=lambda c: (len(c), c))
+                        last_col = max(last_col, _column_index(widest))
+                else:
+                    for tag, attrs in _XML_TAG.findall(data):
+                        if tag == b"row":
+                            m = _ROW_REF.search(attrs)
+                            row = int(m[1]) - 1 if m else row + 1
+                            col = -1
+                            continue
+                        m = _CELL_REF.search(attrs)
+                        if m:
+                            col, cell_row = _column_index(m[1]), int(m[2]) - 1
+                        else:
+                            col, cell_row = col + 1, max(row, 0)
+                        if attrs.endswith(b"/"):  # no value
+                            continue
+                        last_row = max(last_row, cell_row)
+                        last_col = max(last_col, col)
+                self._check_extent(info.filename, last_row, last_col)
+        self.inflated = inflated
+        self.cells += (last_row + 1) * (last_col + 1)
+        return True
+
+    def _check_extent(self, name: str, last_row: int, last_col: int) -> None:
+        limits = self.limits
+        if last_row + 1 > limits.max_rows_per_sheet:
+            raise _over(f"worksheet '{name}' has cells down to", f"row {last_row + 1:,}",
+                        f"{limits.max_rows_per_sheet:,}-row", "max_rows_per_sheet")
+        if self.cells + (last_row + 1) * (last_col + 1) > limits.max_cells_per_file:
+            span = f"A1:{_column_letters(last_col)}{last_row + 1}"
+            raise _over(f"worksheet '{name}' spans", f"{span} (with the sheets before it, more than "
+                        f"{limits.max_cells_per_file:,} cells)", f"{limits.max_cells_per_file:,}-cell",
+                        "max_cells_per_file")

@@ -4,15 +4,25 @@ Starts the code location the way `make dev` does (on a temporary DAGSTER_HOME an
 tests/fixtures/landing), checks that the asset graph shows the whole lineage (landing -> raw ->
 dbt -> published) with the Great Expectations checks attached, both in the UI and through
 the GraphQL API the UI uses, then materializes every asset through that API and checks the
-published marts. Screenshots go to the test's tmp folder (paths are printed; run with -s).
+published marts. Screenshots go to the test's tmp folder (paths are printed; run with -s);
+the graph is also copied to /tmp/dagster-ui-asset-graph.png.
+
+The sensors are stopped first: the landing sensor would ingest each force in a run of its
+own and race the one run this test launches (materialize_all: adapt it there if the
+partitioning changes).
 
 Dagster 1.13 facts this relies on (found by looking at the UI and the GraphQL schema):
 - /asset-groups is "Global asset lineage"; groups start collapsed, and
-  ?expanded=global@global:<group>,... opens them (the same as the graph's "Expand all groups").
-- /assets/<key path>?view=checks is an asset's Checks tab; /runs/<run id> is a run.
+  ?expanded=global@global:<group>,... opens them (the same as the graph's "Expand all groups",
+  Alt+E). Zoomed out, node labels are shortened ("int_c…_resolutions"): only short names are
+  looked for in the graph, full keys on the asset pages.
+- /assets/<key path> is an asset's page, ?view=checks its Checks tab; /runs/<run id> a run.
+- server_info answers before the code location has loaded (and when it failed to load):
+  workspaceOrError.locationEntries.loadStatus tells.
 - Launching: mutation launchRun(executionParams: {selector: {repositoryLocationName,
   repositoryName: "__repository__", jobName: "__ASSET_JOB", assetSelection, assetCheckSelection},
-  mode: "default"}), which is what "Materialize all" sends.
+  mode: "default", executionMetadata: {tags}}); a partition range is the tags
+  dagster/asset_partition_range_start and _end. Dynamic partitions: addDynamicPartition.
 - The "Join the Dagster community" dialog is a per-instance flag: mutation setNuxSeen.
 """
 
@@ -80,12 +90,13 @@ ASSET_NODES_QUERY = """
     description
     isExecutable
     isPartitioned
-    partitionDefinition { type }
+    partitionDefinition { type name }
+    partitionStats { numMaterialized numPartitions numFailed }
     dependencyKeys { path }
     hasAssetChecks
     assetChecksOrError {
       __typename
-      ... on AssetChecks { checks { name blocking executionForLatestMaterialization { status } } }
+      ... on AssetChecks { checks { name description blocking executionForLatestMaterialization { status } } }
     }
   }
 }
@@ -220,56 +231,98 @@ def dagster_dev(tmp_path: Path):
 # --------------------------------------------------------------------------- materializing
 
 
-def materialize_all(server: Dagster, nodes: list[dict], timeout_s: float = RUN_TIMEOUT_S) -> list[dict]:
-    """Materialize every executable asset and run every check on them, like "Materialize all",
-    and wait for the result. Returns the runs (runId, status) it took.
+REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY}
+ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
 
-    Unpartitioned assets: one run of the implicit asset job. If any asset is partitioned (the
-    raw ingestion may get dynamic partitions per force), an asset backfill over all partitions
-    instead, which the daemon of `dagster dev` splits into runs."""
+
+def stop_sensors(server: Dagster) -> list[str]:
+    """Stop the location's running sensors. The landing sensor would ingest each force in a
+    run of its own (on its second tick, ~30 s after start) and the automation sensor would
+    follow with dbt runs: they would race the run this test launches."""
+    repo = server.gql("""query ($repo: RepositorySelector!) { repositoryOrError(repositorySelector: $repo) {
+        ... on Repository { sensors { name sensorState { id selectorId status } } } } }""",
+                      {"repo": REPOSITORY_SELECTOR})["repositoryOrError"]
+    stopped = []
+    for sensor in repo.get("sensors", []):
+        state = sensor["sensorState"]
+        if state["status"] == "RUNNING":
+            result = server.gql("""mutation ($id: String!, $selector: String!) { stopSensor(id: $id, jobSelectorId: $selector) {
+                __typename ... on StopSensorMutationResult { instigationState { status } } ... on Error { message } } }""",
+                                {"id": state["id"], "selector": state["selectorId"]})["stopSensor"]
+            assert result.get("instigationState", {}).get("status") == "STOPPED", f"stopSensor {sensor['name']}: {result}"
+            stopped.append(sensor["name"])
+    return stopped
+
+
+def wait_for_no_active_runs(server: Dagster, timeout_s: float = 120) -> None:
+    """Runs a sensor may have launched before it was stopped: let them finish first."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        runs = server.gql("""query ($statuses: [RunStatus!]) { runsOrError(filter: {statuses: $statuses}) {
+            ... on Runs { results { runId } } } }""", {"statuses": ACTIVE_RUN_STATUSES})["runsOrError"]["results"]
+        if not runs:
+            return
+        assert time.monotonic() < deadline, f"runs still active after {timeout_s}s: {runs}"
+        time.sleep(2)
+
+
+def materialize_all(server: Dagster, nodes: list[dict], landing: Path) -> str:
+    """Launch the materialization of every executable asset with every check on them, like
+    "Materialize all", as one run of the implicit asset job. Returns the run id.
+
+    Partitioned assets (raw/* by force, dynamic): the landing folders are added as partitions
+    (what the landing sensor would do) and the run covers all of them through a partition
+    range, as `make run` and the weekly full refresh do; unpartitioned assets in the same run
+    are materialized once."""
     executable = [n for n in nodes if n["isExecutable"]]
     assets = [{"path": n["assetKey"]["path"]} for n in executable]
     checks = [{"assetKey": {"path": n["assetKey"]["path"]}, "name": c["name"]} for n in executable for c in checks_of(n)]
-    deadline = time.monotonic() + timeout_s
+    tags = [{"key": "launched_by", "value": "tests/browser"}]
 
-    if not any(n["isPartitioned"] for n in executable):
-        launched = server.gql(
-            """mutation ($params: ExecutionParams!) { launchRun(executionParams: $params) {
-                 __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }""",
-            {"params": {
-                "selector": {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY,
-                             "jobName": "__ASSET_JOB", "assetSelection": assets, "assetCheckSelection": checks},
-                "mode": "default",
-                "executionMetadata": {"tags": [{"key": "launched_by", "value": "tests/browser"}]},
-            }},
-        )["launchRun"]
-        assert launched["__typename"] == "LaunchRunSuccess", f"launchRun failed: {launched}"
-        run_id = launched["run"]["runId"]
-        while True:
-            run = server.gql("query ($id: ID!) { runOrError(runId: $id) { ... on Run { runId status } } }",
-                             {"id": run_id})["runOrError"]
-            if run["status"] in ("SUCCESS", "FAILURE", "CANCELED"):
-                return [run]
-            assert time.monotonic() < deadline, f"run {run_id} still {run['status']} after {timeout_s}s"
-            time.sleep(2)
+    partitions_defs = {(n["partitionDefinition"]["type"], n["partitionDefinition"]["name"])
+                       for n in executable if n["isPartitioned"]}
+    if partitions_defs:
+        assert len(partitions_defs) == 1 and next(iter(partitions_defs))[0] == "DYNAMIC", (
+            f"materialize_all handles one dynamic partitions definition; adapt it to {partitions_defs}")
+        _, name = next(iter(partitions_defs))
+        from orchestration.partitions import landing_partition_keys
+
+        for partition in landing_partition_keys(landing):
+            added = server.gql("""mutation ($repo: RepositorySelector!, $def: String!, $key: String!) {
+                addDynamicPartition(repositorySelector: $repo, partitionsDefName: $def, partitionKey: $key) {
+                  __typename ... on Error { message } } }""",
+                               {"repo": REPOSITORY_SELECTOR, "def": name, "key": partition})["addDynamicPartition"]
+            assert added["__typename"] in ("AddDynamicPartitionSuccess", "DuplicateDynamicPartitionError"), added
+        partitioned = next(n for n in executable if n["isPartitioned"])
+        keys = server.gql("""query ($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+            ... on AssetNode { partitionKeys } } }""", {"key": {"path": partitioned["assetKey"]["path"]}}
+                          )["assetNodeOrError"]["partitionKeys"]
+        assert keys, f"no partitions of {name} for the landing folders in {landing}"
+        tags += [{"key": "dagster/asset_partition_range_start", "value": keys[0]},
+                 {"key": "dagster/asset_partition_range_end", "value": keys[-1]}]
 
     launched = server.gql(
-        """mutation ($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
-             __typename ... on LaunchBackfillSuccess { backfillId } ... on Error { message } } }""",
-        {"params": {"assetSelection": assets, "allPartitions": True, "title": "tests/browser: materialize all"}},
-    )["launchPartitionBackfill"]
-    assert launched["__typename"] == "LaunchBackfillSuccess", f"launchPartitionBackfill failed: {launched}"
-    backfill_id = launched["backfillId"]
+        """mutation ($params: ExecutionParams!) { launchRun(executionParams: $params) {
+             __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }""",
+        {"params": {
+            "selector": {**REPOSITORY_SELECTOR, "jobName": "__ASSET_JOB",
+                         "assetSelection": assets, "assetCheckSelection": checks},
+            "mode": "default",
+            "executionMetadata": {"tags": tags},
+        }},
+    )["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", f"launchRun failed: {launched}"
+    return launched["run"]["runId"]
+
+
+def wait_for_run(server: Dagster, run_id: str, timeout_s: float = RUN_TIMEOUT_S) -> str:
+    deadline = time.monotonic() + timeout_s
     while True:
-        backfill = server.gql(
-            """query ($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill {
-                 status error { message } runs(limit: 1000) { runId status } } } }""",
-            {"id": backfill_id})["partitionBackfillOrError"]
-        if backfill["status"] in ("COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"):
-            assert backfill["status"] in ("COMPLETED", "COMPLETED_SUCCESS"), f"backfill {backfill_id}: {backfill}"
-            assert backfill["runs"], f"backfill {backfill_id} launched no run"
-            return backfill["runs"]
-        assert time.monotonic() < deadline, f"backfill {backfill_id} still {backfill['status']} after {timeout_s}s"
+        status = server.gql("query ($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }",
+                            {"id": run_id})["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            return status
+        assert time.monotonic() < deadline, f"run {run_id} still {status} after {timeout_s}s"
         time.sleep(2)
 
 
@@ -321,6 +374,8 @@ def test_dagster_ui_shows_lineage_and_checks_and_materializes(tmp_path):
     started = time.monotonic()
     with dagster_dev(tmp_path) as (server, data):
         server.gql("mutation { setNuxSeen }")
+        stopped = stop_sensors(server)
+        print(f"stopped sensors: {stopped or 'none'}")
 
         # ---- the definitions, through GraphQL (independent of the UI's wording)
         nodes = {key(n): n for n in server.gql(ASSET_NODES_QUERY)["assetNodes"]}
@@ -344,6 +399,12 @@ def test_dagster_ui_shows_lineage_and_checks_and_materializes(tmp_path):
         print(f"{len(nodes)} assets ({sum(n['isExecutable'] for n in nodes.values())} executable), "
               f"{len(attached)} checks, groups {groups}, partitioned: {partitioned or 'none'}")
 
+        # ---- materialize everything through the API the UI uses; the UI is looked at meanwhile
+        wait_for_no_active_runs(server)
+        run_id = materialize_all(server, list(nodes.values()), data / "landing")
+        run_started = time.monotonic()
+        print(f"[{time.monotonic() - started:5.1f}s] launched run {run_id}")
+
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             try:
@@ -358,8 +419,9 @@ def test_dagster_ui_shows_lineage_and_checks_and_materializes(tmp_path):
                               "headline_figures", "force_coverage"):
                     page.locator(in_graph).get_by_text(label, exact=True).first.wait_for(state="visible")
                 assert page.locator(in_graph).get_by_text("returns", exact=True).count() >= 2  # landing/ and raw/
-                screenshot(page, tmp_path / "dagster-ui-asset-graph-before-run.png")
+                screenshot(page, tmp_path / "dagster-ui-asset-graph-during-run.png")
                 page.set_viewport_size({"width": 1600, "height": 1100})
+                print(f"[{time.monotonic() - started:5.1f}s] asset graph checked")
 
                 # ---- each expected asset has its page, with the description from its definition
                 for asset in EXPECTED_ASSETS:
@@ -371,15 +433,11 @@ def test_dagster_ui_shows_lineage_and_checks_and_materializes(tmp_path):
                 for check, asset in EXPECTED_CHECKS.items():
                     if asset in ("marts/headline_figures", "marts/row_accounting", "raw/returns"):
                         open_page(page, server, f"/assets/{asset}?view=checks", check)
-                screenshot(page, tmp_path / "dagster-ui-checks-before-run.png")
+                print(f"[{time.monotonic() - started:5.1f}s] asset pages and checks tabs checked")
 
-                # ---- materialize everything through the API the UI uses
-                run_started = time.monotonic()
-                runs = materialize_all(server, list(nodes.values()))
-                run_s = time.monotonic() - run_started
-                failed = {r["runId"]: run_errors(server, r["runId"]) for r in runs if r["status"] != "SUCCESS"}
-                assert not failed, f"runs did not succeed: {json.dumps(failed, indent=1)}"
-                print(f"materialized everything in {run_s:.1f}s ({len(runs)} run(s): {[r['runId'] for r in runs]})")
+                status = wait_for_run(server, run_id)
+                assert status == "SUCCESS", f"run {run_id} {status}: {json.dumps(run_errors(server, run_id), indent=1)}"
+                print(f"[{time.monotonic() - started:5.1f}s] run succeeded, {time.monotonic() - run_started:.1f}s after launch")
 
                 # every check ran on the new materializations and passed
                 after = {key(n): n for n in server.gql(ASSET_NODES_QUERY)["assetNodes"]}
@@ -388,18 +446,24 @@ def test_dagster_ui_shows_lineage_and_checks_and_materializes(tmp_path):
                 assert {c: statuses.get(c) for c in EXPECTED_CHECKS} == dict.fromkeys(EXPECTED_CHECKS, "SUCCEEDED")
                 not_passed = {c: s for c, s in statuses.items() if s != "SUCCEEDED"}
                 assert not not_passed, f"checks not passed after the run: {not_passed}"
+                for k, n in after.items():  # every partition of a partitioned asset
+                    stats = n["partitionStats"]
+                    assert not n["isPartitioned"] or stats["numMaterialized"] == stats["numPartitions"] > 0, (k, stats)
 
                 # ---- the finished run, the checks and the graph in the UI
-                run_id = runs[-1]["runId"]
                 open_page(page, server, f"/runs/{run_id}", run_id[:8], "Success")
                 run_png = screenshot(page, tmp_path / "dagster-ui-run.png")
                 open_page(page, server, "/assets/marts/headline_figures?view=checks", "gx_marts_headline_figures")
-                page.get_by_text("Succeeded", exact=True).first.wait_for(state="visible")
+                page.get_by_text("gx_marts_headline_figures", exact=True).first.click()
+                gx_check = next(c for c in checks_of(after["marts/headline_figures"]) if c["name"] == "gx_marts_headline_figures")
+                page.get_by_text(" ".join(gx_check["description"].split()[:4])).first.wait_for(state="visible")
+                page.get_by_text("Passed", exact=True).first.wait_for(state="visible")
                 screenshot(page, tmp_path / "dagster-ui-checks.png")
                 page.set_viewport_size({"width": 2000, "height": 2600})
                 open_page(page, server, graph_path(groups), "Global asset lineage")
                 page.locator(in_graph).get_by_text("headline_figures", exact=True).first.wait_for(state="visible")
                 graph_png = screenshot(page, tmp_path / "dagster-ui-asset-graph.png")
+                print(f"[{time.monotonic() - started:5.1f}s] run page, checks and graph after the run checked")
             finally:
                 browser.close()
         shutil.copy(graph_png, "/tmp/dagster-ui-asset-graph.png")
