@@ -31,9 +31,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# The Dagster UI on http://127.0.0.1:3000 with run history kept in dagster_home/.
+# The Dagster UI on http://127.0.0.1:3000 with run history kept in dagster_home/. The
+# venv's bin/ goes first on PATH: dagster dev re-parses the dbt project with `dbt`.
 dev: setup
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Re-pin every dependency from pyproject.toml (needs uv: pip install uv).
 lock:

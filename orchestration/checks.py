@@ -8,6 +8,7 @@ import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
 from . import paths
+from .assets.raw import POOL, WRITER_RETRY
 
 # suite name -> (asset it gates, table it validates)
 GX_SUITES: dict[str, tuple[AssetKey, str]] = {
@@ -50,7 +51,7 @@ def gx_check_result(suite: str, table: str) -> AssetCheckResult:
 
 
 def _gx_check(suite: str, asset_key: AssetKey, table: str):
-    @asset_check(asset=asset_key, name=f"gx_{suite}", blocking=True,
+    @asset_check(asset=asset_key, name=f"gx_{suite}", blocking=True, pool=POOL, retry_policy=WRITER_RETRY,
                  description=f"Great Expectations suite expectations/suites/{suite}.json on {table}.")
     def _check() -> AssetCheckResult:
         return gx_check_result(suite, table)
@@ -61,7 +62,7 @@ def _gx_check(suite: str, asset_key: AssetKey, table: str):
 gx_checks = [_gx_check(suite, key, table) for suite, (key, table) in GX_SUITES.items()]
 
 
-@asset_check(asset=AssetKey(["marts", "row_accounting"]), blocking=True,
+@asset_check(asset=AssetKey(["marts", "row_accounting"]), blocking=True, pool=POOL, retry_policy=WRITER_RETRY,
              description="Conservation: for every current return, rows read = rows loaded + filtered + quarantined.")
 def rows_conserved() -> AssetCheckResult:
     with _readonly_warehouse() as con:

@@ -25,7 +25,9 @@ def generate(seed: int, scale: int, out: Path) -> dict:
         raise ValueError("scale must be a positive whole number")
     out = Path(out)
     landing = out / "landing"
-    if landing.exists():
+    if landing.exists() and any(landing.iterdir()):
+        if not (out / "truth.json").exists():  # never wipe a landing folder of real drops
+            raise FileExistsError(f"{landing} holds files this generator did not write (no truth.json beside it)")
         shutil.rmtree(landing)
     landing.mkdir(parents=True)
 

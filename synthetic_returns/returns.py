@@ -294,7 +294,7 @@ class ForceWriter:
             elig = True if table == "nat" else self.eligible(vis)
             cells += [Count(v, key, table, elig) for v in vals]
             if total_col:
-                cells.append(sum(vals))
+                cells.append(Count(sum(vals), None, table, elig, counted=False))  # a row total: withheld like its cells
             rows.append(("data", cells))
             col_totals = [a + b for a, b in zip(col_totals, vals)]
         rows.append(("total", ["Total"] + [""] * (len(label_header) - 1) + col_totals + ([sum(col_totals)] if total_col else [])))

@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "headline_figures"}}}) }}
 -- The headline total is the offence mart summed: no observation is lost between them.
 select h.value_low, h.value_high, o.low, o.high
 from {{ ref('headline_figures') }} h

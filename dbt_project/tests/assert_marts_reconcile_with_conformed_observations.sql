@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "community_resolutions_by_offence"}}}) }}
 -- Every mart total equals the conformed observations it is built from: per force, the
 -- offence mart and force_coverage carry the bounds of the offence view, the nationality
 -- mart those of the nationality view.

@@ -18,7 +18,10 @@ from .. import paths
 from ..ingest.load import ingest_landing
 from ..partitions import force_partitions, force_slug
 
-POOL = "duckdb_writer"  # every writer of the warehouse shares this pool (limit 1)
+# Everything that opens the warehouse (ingestion, dbt, checks, publish) shares this pool,
+# limited to 1 in dagster_home/dagster.yaml: DuckDB allows one writing process and then
+# no other process at all.
+POOL = "warehouse"
 
 # A DuckDB lock held by a process outside Dagster (an analyst opening the warehouse
 # read-write) is transient: retry with backoff rather than fail the run.

@@ -1,0 +1,262 @@
+"""Generators for the reader fuzz tests: Hypothesis strategies for CSV tables and XLSX
+workbooks shaped like FOI returns, writers that turn them into files, and the counter of
+generated inputs each property tried (printed at the end of the run by conftest.py)."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from orchestration.ingest.readers import cell_text
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_LANDING = ROOT / "tests" / "fixtures" / "landing"
+
+# property name -> generated inputs tried (every call of the test body, shrinking included)
+TRIED: collections.Counter[str] = collections.Counter()
+
+
+def fuzz_settings(max_examples: int, deadline_s: float = 2.0) -> settings:
+    """Sized for the default run (all of tests/fuzz in about a minute on two cores);
+    FUZZ_MAX_EXAMPLES=5000 runs every property longer."""
+    return settings(
+        max_examples=int(os.environ.get("FUZZ_MAX_EXAMPLES") or max_examples),
+        deadline=timedelta(seconds=deadline_s),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    )
+
+HEADER = ["Offence", "Nationality", "Count"]
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1252"]
+DELIMITERS = [",", ";", "\t", "|"]
+FORCES = ["durham", "kent", "west-mercia", "humberside", "btp"]
+
+# --------------------------------------------------------------------------- CSV
+
+
+@dataclass
+class CsvTable:
+    rows: list[list[str]]  # as written, blank rows as []
+    encoding: str
+    delimiter: str
+    quoting: int
+    lineterminator: str
+
+    def to_bytes(self) -> bytes:
+        """RFC 4180 as Excel writes it. Not csv.writer: with lineterminator "\n" it leaves a
+        field holding a lone "\r" unquoted, which every reader takes for a line break."""
+        special = (self.delimiter, '"', "\r", "\n")
+
+        def field(text: str) -> str:
+            if self.quoting == csv.QUOTE_ALL or any(ch in text for ch in special):
+                return '"' + text.replace('"', '""') + '"'
+            return text
+
+        lines = ['""' if row == [""] else self.delimiter.join(map(field, row)) for row in self.rows]
+        return "".join(line + self.lineterminator for line in lines).encode(self.encoding)
+
+    @property
+    def expected(self) -> list[list[str]]:
+        """What read_csv must return: every row, every cell, as written, trimmed."""
+        return [[c.strip() for c in row] for row in self.rows]
+
+
+def _alphabet(encoding: str, newlines: bool = False) -> st.SearchStrategy[str]:
+    # NUL makes a file binary (refused by design); U+FEFF first in a file without a BOM is
+    # indistinguishable from a BOM.
+    exclude = "\x00\ufeff" + ("" if newlines else "\r\n")
+    return st.characters(codec="cp1252" if encoding == "cp1252" else "utf-8", exclude_characters=exclude)
+
+
+WORDS = ["Theft from a shop", "Assault without injury", "Criminal damage \u2013 dwelling", "C\u00f4te d'Ivoire",
+         "British", "Polish", "Not recorded", "<5", "*", "[c]", "-", "1-4", "n/a", "Total", "Grand Total",
+         "19E", "019/16", "8: Community resolution", "\u00c9ire", "Ren\u00e9e; \"quoted\"", "a, b", "x|y", "tab\there"]
+FORMULAS = ["=SUM(A1)", "=A1+B1", '=HYPERLINK("http://x")', "+1", "-2", "@cmd", "=1/0", "#N/A", "#REF!"]
+
+
+def csv_cell(encoding: str) -> st.SearchStrategy[str]:
+    text = st.text(_alphabet(encoding), max_size=12)
+    multiline = st.tuples(st.text(_alphabet(encoding), max_size=6), st.sampled_from(["\n", "\r\n", "\r"]),
+                          st.text(_alphabet(encoding), max_size=6)).map("".join)
+    words = st.sampled_from([w for w in WORDS if _encodable(w, encoding)])
+    numbers = st.one_of(
+        st.integers(-(10**30), 10**30).map(str),
+        st.floats(allow_nan=False, allow_infinity=False).map(repr),
+        st.sampled_from(["1e-300", "5e-324", "1.7976931348623157e308", "0.000001", "-0", "00012", "1,234", "12.50"]),
+    )
+    return st.one_of(text, multiline, words, numbers, st.sampled_from(FORMULAS))
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@st.composite
+def csv_tables(draw, max_rows: int = 12) -> CsvTable:
+    """A return as forces write them: maybe title lines, maybe blank rows, the header
+    Offence,Nationality,Count, then data rows, in one of the encodings and delimiters."""
+    encoding = draw(st.sampled_from(ENCODINGS))
+    cell = csv_cell(encoding)
+    rows: list[list[str]] = []
+    for _ in range(draw(st.integers(0, 3))):  # title block
+        rows.append([draw(st.one_of(st.text(_alphabet(encoding), min_size=1, max_size=30),
+                                    st.sampled_from(["Community resolutions 2023/24", "FOI 2025-0412: response"])))])
+        if draw(st.booleans()):
+            rows.append([])
+    rows.append(list(HEADER))
+    for _ in range(draw(st.integers(0, max_rows))):
+        if draw(st.integers(0, 9)) == 0:
+            rows.append([])
+        rows.append([draw(cell) for _ in HEADER])
+    return CsvTable(
+        rows=rows,
+        encoding=encoding,
+        delimiter=draw(st.sampled_from(DELIMITERS)),
+        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
+        lineterminator=draw(st.sampled_from(["\r\n", "\n"])),
+    )
+
+
+def unambiguous(table: CsvTable, data: bytes) -> bool:
+    """Windows-1252 text that is also valid UTF-8 (e.g. 'Ã©') cannot be told apart from
+    UTF-8 by any reader: such inputs are not well-formed for the round trip."""
+    if table.encoding != "cp1252" or data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@st.composite
+def csvish_bytes(draw) -> bytes:
+    """Anything: random bytes, or a generated table with bytes spliced in, or text full of
+    quotes and delimiters (the inputs that trouble delimiter sniffing)."""
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return draw(st.binary(max_size=2000))
+    if kind == 1:
+        data = draw(csv_tables(max_rows=6)).to_bytes()
+        pos = draw(st.integers(0, len(data)))
+        return data[:pos] + draw(st.binary(max_size=20)) + data[pos + draw(st.integers(0, 20)):]
+    if kind == 2:
+        junk = st.text(st.sampled_from(list(',;\t|"\'\r\n =ab\u00e9\u2013')), max_size=400)
+        return draw(junk).encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
+    return draw(st.text(max_size=300)).encode("utf-8", errors="surrogatepass")
+
+
+# -------------------------------------------------------------------------- XLSX
+
+# Excel reads "_x0041_" in a string as "A"; openpyxl writes such text unescaped.
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+xlsx_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\t\n"),
+                    max_size=15).filter(lambda s: not _OOXML_ESCAPE.search(s))
+
+XLSX_VALUES = st.one_of(
+    st.none(),
+    xlsx_text,
+    st.sampled_from(WORDS + FORMULAS),
+    st.integers(-(10**15) + 1, 10**15 - 1),  # Excel keeps 15 significant digits
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(9999, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+    st.times().map(lambda t: t.replace(microsecond=0)),
+    st.booleans(),
+)
+
+SHEET_NAME = st.text(st.characters(categories=["L", "Nd"], include_characters=" -_()&"), min_size=1, max_size=31).filter(
+    lambda s: s.strip() == s and s.lower() != "history")
+
+
+def stored_text(value: object) -> str:
+    """The text the file holds for a value openpyxl writes: numbers with 16 significant
+    digits ('%.16g'), dates as serial numbers read back as dates."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, dt.date, dt.time)):
+        return cell_text(value)
+    return cell_text(float("%.16g" % value))
+
+
+@dataclass
+class XlsxSheet:
+    name: str
+    cells: dict[tuple[int, int], object]  # (row, column), 1-based -> value
+    styled_blank: list[tuple[int, int]]  # formatted cells with no value, after the data
+
+    @property
+    def expected(self) -> dict[tuple[int, int], str]:
+        return {rc: t for rc, v in self.cells.items() if (t := stored_text(v))}
+
+
+@st.composite
+def xlsx_books(draw, max_rows: int = 10) -> list[XlsxSheet]:
+    names = draw(st.lists(SHEET_NAME, min_size=1, max_size=3, unique_by=str.lower))
+    sheets = []
+    for name in names:
+        cells: dict[tuple[int, int], object] = {}
+        col0 = draw(st.integers(1, 5))
+        row = draw(st.integers(1, 6))  # rows above the title/header are empty
+        for _ in range(draw(st.integers(0, 2))):  # title block
+            cells[(row, col0)] = draw(st.sampled_from(["Community resolutions", "FOI 2025-0412", "  Table 1  "]))
+            row += draw(st.integers(1, 2))
+        for j, h in enumerate(HEADER):
+            cells[(row, col0 + j)] = h
+        for _ in range(draw(st.integers(0, max_rows))):
+            row += draw(st.sampled_from([1, 1, 1, 2, 3]))  # blank rows between data
+            for j in range(len(HEADER)):
+                value = draw(XLSX_VALUES)
+                if value is not None:
+                    cells[(row, col0 + j)] = value
+        trailing = []
+        if draw(st.booleans()):  # formatting or spaces below the table
+            for k in range(draw(st.integers(1, 30))):
+                if draw(st.booleans()):
+                    trailing.append((row + 1 + k, col0))
+                else:
+                    cells[(row + 1 + k, col0 + 1)] = " "
+        sheets.append(XlsxSheet(name, cells, trailing))
+    return sheets
+
+
+def write_xlsx(sheets: list[XlsxSheet], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    fill = PatternFill("solid", fgColor="FFFF00")
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name)
+        for (r, c), value in sheet.cells.items():
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, even when it starts with "=" (not a formula)
+        for r, c in sheet.styled_blank:
+            ws.cell(row=r, column=c).fill = fill
+    wb.save(path)
+
+
+def check_sheet_rows(rows: list[list[str]], expected: dict[tuple[int, int], str]) -> None:
+    """rows[i][j] is spreadsheet cell (i + 1, j + 1): every expected text where it was
+    written, blank everywhere else, and no rows after the last one with text."""
+    last = max((r for r, _ in expected), default=0)
+    assert len(rows) == last, f"{len(rows)} rows read, last row with text is {last}"
+    if rows:
+        width = len(rows[0])
+        assert all(len(r) == width for r in rows), "rows of different widths"
+        assert width >= max(c for _, c in expected)
+    got = {(i, j): t for i, row in enumerate(rows, start=1) for j, t in enumerate(row, start=1) if t}
+    assert got == expected
