@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
+# Returns to load: data/landing/ once anything has been dropped there, until then the
+# shipped synthetic sample. `make run LANDING=path` chooses.
+LANDING ?= $(if $(shell find data/landing -mindepth 2 -type f ! -name '.*' 2>/dev/null | head -n 1),data/landing,data/sample/landing)
+
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
@@ -26,7 +30,8 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 setup: $(VENV)/.installed $(MANIFEST)
 
 run: setup
-	$(BIN)/python -m orchestration.run
+	@echo "Loading returns from $(LANDING)/"
+	CR_LANDING_DIR=$(LANDING) $(BIN)/python -m orchestration.run
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -34,7 +39,7 @@ test: setup
 # The Dagster UI on http://127.0.0.1:3000 with run history kept in dagster_home/. The
 # venv's bin/ goes first on PATH: dagster dev re-parses the dbt project with `dbt`.
 dev: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	CR_LANDING_DIR=$(LANDING) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Re-pin every dependency from pyproject.toml (needs uv: pip install uv).
 lock:

@@ -17,7 +17,10 @@ def data_dir() -> Path:
 
 
 def landing_dir() -> Path:
-    return data_dir() / "landing"
+    """`CR_LANDING_DIR` if set (the Makefile points it at the shipped sample while
+    data/landing/ is empty), else <data dir>/landing."""
+    override = os.environ.get("CR_LANDING_DIR")
+    return Path(override).resolve() if override else data_dir() / "landing"
 
 
 def warehouse_path() -> Path:

@@ -14,8 +14,6 @@ from . import catalogue as C
 from .plan import ForcePlan
 from .reference import Reference
 
-UNMAPPED = None
-
 
 class OffenceLabels:
     """One label per class for a force (record-level exports also get a code column)."""

@@ -15,7 +15,6 @@ status of a 20A cell: in | maybe | out).
 
 from __future__ import annotations
 
-from . import catalogue as C
 from .plan import ForcePlan
 from .population import Population
 from .reference import Reference

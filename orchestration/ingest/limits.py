@@ -19,9 +19,11 @@ max_rows_per_sheet      CR_MAX_ROWS_PER_SHEET           12000000 rows in one she
 max_cells_per_file      CR_MAX_CELLS_PER_FILE           150000000 cells in all sheets of a file;
                                                         for an .xlsx, the rectangle from A1 to
                                                         the last cell holding a value, per sheet
-max_csv_field_chars     CR_MAX_CSV_FIELD_CHARS          1048576 characters in one CSV field
-                                                        (the csv module's own default, 131072,
-                                                        is raised to this)
+max_csv_field_chars     CR_MAX_CSV_FIELD_CHARS          131072 characters in one CSV field: the
+                                                        csv module's default, four times the
+                                                        most an Excel cell holds (32767), so a
+                                                        longer field is nearly always a quote
+                                                        that is never closed
 ======================  ==============================  ==========================================
 
 Sizes in MB are mebibytes (1 MB = 1,048,576 bytes) and may be fractional
@@ -55,7 +57,7 @@ class ReadLimits:
     max_zip_members: int = 10_000
     max_rows_per_sheet: int = 12_000_000
     max_cells_per_file: int = 150_000_000
-    max_csv_field_chars: int = 1 << 20
+    max_csv_field_chars: int = 131_072
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ReadLimits:

@@ -145,15 +145,17 @@ def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tabl
             parsed.warnings.append(
                 f"{parsed.landing.source_file}: {where}columns {names} look like personal data; "
                 "their cells were redacted and are never published")
+    after_blank = False  # a blank row since the current table's last data row
     for i, cells in enumerate(rows, start=1):
         table_index = by_row.get(i)
         if table_index is None:
             kind = "title" if any(c.strip() for c in cells) else "blank"
         elif parsed.tables[table_index].header_row == i:
-            kind = "header"
+            kind, after_blank = "header", False
         else:
             table = parsed.tables[table_index]
-            kind = classify_row(cells, table)
+            kind = classify_row(cells, table, after_blank)
+            after_blank = (after_blank or kind == "blank") and kind != "data"
             if table.personal_data_cols:  # keep the data minimal: never store what a force should have redacted
                 cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() else v
                          for c, v in enumerate(cells, start=1)]

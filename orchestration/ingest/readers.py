@@ -128,7 +128,7 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _bom_error(offset: int) -> ReadError:
-    return ReadError(f"starts with a UTF-8 byte-order mark but byte {offset:,} is not valid UTF-8: "
+    return ReadError(f"starts with a UTF-8 byte-order mark but is not valid UTF-8 at byte offset {offset:,}: "
                      "expected a UTF-8 file (save it again as 'CSV UTF-8')")
 
 
@@ -338,6 +338,8 @@ _XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)((?:[\s/][^>]*)?)>")
 _CELL_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{1,7})\$?(\d{1,12})["']""")
 _ROW_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d{1,12})["']""")
 _MAX_TAG = 1 * MB
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheetData[\s/>]")
+_SHEET_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?(?:worksheet|dialogsheet|macrosheet)>\s*$")
 
 
 def _column_index(letters: bytes) -> int:
@@ -441,19 +443,21 @@ class _Scan:
         tail = b""  # an unfinished tag carried into the next chunk
         row = col = -1  # general path: position of the last row / cell tag
         last_row = last_col = -1  # 0-based extent of the cells with a value
+        end = b""  # the last bytes of the member
         with zf.open(info) as member:
             while chunk := member.read(_CHUNK):
                 inflated += len(chunk)
+                end = (end + chunk)[-64:]
                 if inflated > limits.max_uncompressed_bytes:
                     raise _over("the .xlsx inflates to more than", format_mb(limits.max_uncompressed_bytes),
                                 format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")
                 data = tail + chunk
                 if not in_sheet:
-                    at = data.find(b"sheetData")
-                    if at < 0:
-                        tail = data[-16:]
+                    m = _SHEET_DATA.search(data) if b"sheetData" in data else None
+                    if m is None:
+                        tail = data[-64:]
                         continue
-                    in_sheet, data = True, data[at:]
+                    in_sheet, data = True, data[m.start():]
                 cut = data.rfind(b"<")
                 if cut >= 0 and data.find(b">", cut) < 0:
                     data, tail = data[:cut], data[cut:]
@@ -489,6 +493,10 @@ class _Scan:
                         last_row = max(last_row, cell_row)
                         last_col = max(last_col, col)
                 self._check_extent(info.filename, last_row, last_col)
+        if in_sheet and not _SHEET_END.search(end):
+            # calamine reads a worksheet cut off after </sheetData> as if it were whole
+            raise ReadError(f"could not be read as an XLSX workbook: worksheet '{info.filename}' is cut off "
+                            "(it does not end with </worksheet>): expected a complete .xlsx file")
         self.inflated = inflated
         self.cells += (last_row + 1) * (last_col + 1)
         return True

@@ -153,7 +153,9 @@ def period_in_title(title: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def classify_row(row: list[str], table: Table) -> str:
+def classify_row(row: list[str], table: Table, after_blank: bool = False) -> str:
+    """What a row of a table is. `after_blank`: a blank row came between it and the
+    table's last data row, where footnotes usually start."""
     cells = _nonblank(row)
     if not cells:
         return "blank"
@@ -162,27 +164,44 @@ def classify_row(row: list[str], table: Table) -> str:
     for idx in first_cols + [1]:
         if idx <= len(row) and _TOTAL.search(row[idx - 1].strip()):
             return "total"
+    if _NOTE.match(cells[0]):
+        return "note"
+    # A cross-tab row may fill only its label: every count blank means nil, not a note
+    # (a fixed offence list with no cases) unless it comes after a blank row.
+    if table.across_cols and not after_blank and any(
+            idx <= len(row) and row[idx - 1].strip() for role, idx in table.roles.items() if role in SUBJECT_ROLES):
+        return "data"
     # A footnote is text in one or two cells of a much wider table ("Source: ...", or a
     # sentence a CSV export split at its comma); a data row fills most of its columns.
     width = len(table.roles) + len(table.across_cols)
-    if width >= 2 and (len(cells) == 1 or len(cells) <= width // 3 or _NOTE.match(cells[0])):
+    if width >= 2 and (len(cells) == 1 or len(cells) <= width // 3):
         return "note"
     return "data"
 
 
+def _is_caption(rows: list[list[str]], i: int) -> bool:
+    """Row i is a one-cell caption ('Table 2: by nationality') with a blank row above it."""
+    return i >= 1 and len(_nonblank(rows[i])) == 1 and not _nonblank(rows[i - 1])
+
+
 def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Table]:
     """Tables in reading order. Once a table starts, every following row belongs to it
-    until a new header row appears after a blank row."""
+    until a new header row appears after a blank row (or after a caption that follows a
+    blank row; the caption then titles the new table)."""
     rows = sheet.rows
     tables: list[Table] = []
     title_lines: list[str] = []
-    i = 0
-    while i < len(rows):
-        row = rows[i]
+    for i, row in enumerate(rows):
         score = score_header(row)
-        header_here = (forced_header_row == i + 1) if forced_header_row else is_header(score)
-        starts_new = header_here and (not tables or not _nonblank(rows[i - 1]) or forced_header_row)
+        if forced_header_row:
+            starts_new = forced_header_row == i + 1
+        else:
+            starts_new = is_header(score) and (
+                not tables or not _nonblank(rows[i - 1]) or _is_caption(rows, i - 1))
         if starts_new:
+            if tables and _is_caption(rows, i - 1):
+                tables[-1].last_row = i - 1  # the caption belongs to the new table
+                title_lines = _nonblank(rows[i - 1])
             title = " ".join(title_lines)
             table = Table(
                 sheet=sheet.name,
@@ -193,6 +212,7 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
                 title=title,
                 # a period named in the title block, else a sheet named like one ('2022-23')
                 default_period=period_in_title(title) or (sheet.name.strip() if looks_like_period(sheet.name) else None),
+                last_row=i + 1,
             )
             # Cross-tab: several count columns headed by periods or by nationalities; a
             # trailing 'Total' column is then a row total, not a count to load.
@@ -209,7 +229,4 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
             tables[-1].last_row = i + 1
         elif _nonblank(row):
             title_lines.append(" ".join(_nonblank(row)))
-        if tables and tables[-1].header_row == i + 1:
-            tables[-1].last_row = i + 1
-        i += 1
     return tables

@@ -260,3 +260,105 @@ def check_sheet_rows(rows: list[list[str]], expected: dict[tuple[int, int], str]
         assert width >= max(c for _, c in expected)
     got = {(i, j): t for i, row in enumerate(rows, start=1) for j, t in enumerate(row, start=1) if t}
     assert got == expected
+
+
+# ------------------------------------------------------------------ parse_return
+
+
+def parse_in_landing(root: Path, force: str, filename: str, data: bytes):
+    """Drop `data` as landing/<force>/<filename> under root and parse it as the pipeline
+    does: discover(), then parse_return()."""
+    from orchestration.ingest.landing import discover
+    from orchestration.ingest.parse import parse_return
+
+    landing = root / "landing"
+    path = landing / force / filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    found = discover(landing)
+    assert [f.path for f in found] == [path]
+    return parse_return(found[0])
+
+
+ROW_KINDS = {"title", "header", "data", "total", "note", "blank"}
+
+
+def check_outcome(parsed) -> None:
+    """Loaded with every row accounted for, or quarantined with a reason naming the file."""
+    assert parsed.status in {"loaded", "quarantined"}, parsed.status
+    if parsed.status == "quarantined":
+        assert parsed.reason and parsed.reason.strip()
+        assert parsed.landing.source_file in parsed.reason
+        assert parsed.rows == []
+    else:
+        assert parsed.tables
+        assert len(parsed.rows) == parsed.rows_read  # every row read is kept, with its kind
+        assert {r.row_kind for r in parsed.rows} <= ROW_KINDS
+
+
+FIXTURE_RETURNS = sorted(p for p in FIXTURE_LANDING.rglob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+
+
+VALID_XLSX_FIXTURES = [p for p in FIXTURE_RETURNS if p.suffix == ".xlsx" and p.read_bytes().startswith(b"PK\x03\x04")
+                       and p.name != "kent_return.xlsx"]
+MUTATIONS = ["damaged xml inside a valid zip", "truncate", "bit flips", "bit flips near the end", "wrong extension",
+             "empty", "spliced junk"]
+
+
+def _rezip(data: bytes, mutate_member) -> bytes:
+    """The same workbook with one part's XML changed, zipped again with valid CRCs, so the
+    damage reaches calamine's XML parser rather than stopping at the zip layer."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, mutate_member(info.filename, src.read(info)))
+    return out.getvalue()
+
+
+@st.composite
+def mutated_fixtures(draw, kinds: list[str] | None = None) -> tuple[str, str, bytes, str]:
+    """(force, file name, bytes, kind of damage) from one of the sample returns."""
+    kind = draw(st.sampled_from(kinds or MUTATIONS))
+    src = draw(st.sampled_from(VALID_XLSX_FIXTURES if kind == "damaged xml inside a valid zip" else FIXTURE_RETURNS))
+    force, name, data = src.parent.name, src.name, src.read_bytes()
+    if kind == "truncate":
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    elif kind.startswith("bit flips"):
+        buf = bytearray(data)
+        low = max(0, len(buf) - 200) if kind.endswith("end") else 0
+        for _ in range(draw(st.integers(1, 8))):
+            buf[draw(st.integers(low, len(buf) - 1))] ^= 1 << draw(st.integers(0, 7))
+        data = bytes(buf)
+    elif kind == "wrong extension":
+        name = src.stem + (".xlsx" if src.suffix == ".csv" else ".csv")
+    elif kind == "empty":
+        data = b""
+    elif kind == "spliced junk":
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.binary(min_size=1, max_size=64)) + data[at + draw(st.integers(0, 64)):]
+    else:
+        import io
+        import zipfile
+
+        members = [i.filename for i in zipfile.ZipFile(io.BytesIO(data)).infolist() if i.filename.endswith(".xml")]
+        target = draw(st.sampled_from(members))
+        how = draw(st.sampled_from(["truncate", "flip", "junk"]))
+        cut = draw(st.integers(0, 10**6))
+        junk = draw(st.binary(min_size=1, max_size=32))
+
+        def mutate(member: str, xml: bytes) -> bytes:
+            if member != target or not xml:
+                return xml
+            at = cut % len(xml)
+            if how == "truncate":
+                return xml[:at]
+            if how == "flip":
+                return xml[:at] + bytes([xml[at] ^ 0x20]) + xml[at + 1:]
+            return xml[:at] + junk + xml[at:]
+
+        data = _rezip(data, mutate)
+        kind = f"{kind} ({how} {target})"
+    return force, name, data, kind

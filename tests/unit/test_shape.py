@@ -122,3 +122,27 @@ def test_a_sheet_named_like_a_financial_year_gives_the_period():
     sheet = Sheet("2023-24", [["Offence", "Nationality", "Count"], ["Theft", "British", "4"]])
     (table,) = find_tables(sheet)
     assert table.default_period == "2023-24"
+
+
+def test_a_caption_straight_above_the_second_table_titles_it():
+    sheet = Sheet("", [
+        ["Offence", "2022/23", "2023/24"], ["Theft", "3", "4"], [],
+        ["Table 2: by nationality"],
+        ["Nationality", "2022/23", "2023/24"], ["British", "5", "2"],
+    ])
+    first, second = find_tables(sheet)
+    assert (first.header_row, first.last_row) == (1, 3)
+    assert (second.header_row, second.title) == (5, "Table 2: by nationality")
+
+
+def test_crosstab_row_with_every_count_blank_is_nil_data_but_a_footnote_is_not():
+    sheet = Sheet("", [
+        ["Offence", "2022/23", "2023/24"],
+        ["Theft", "3", "4"],
+        ["Kidnapping", "", ""],
+        [],
+        ["Figures are provisional", "", ""],
+    ])
+    (table,) = find_tables(sheet)
+    assert classify_row(sheet.rows[2], table) == "data"
+    assert classify_row(sheet.rows[4], table, after_blank=True) == "note"

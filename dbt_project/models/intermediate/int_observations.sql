@@ -1,7 +1,7 @@
 -- Every observation of every current return, interpreted, with what happens to it.
--- Views: a return that gives offences and nationalities as separate tables of the same
--- population must not be added up twice. The offence view of a return is its tables with
--- an offence column (all its tables if none has one); the nationality view likewise.
+-- Views: a force that gives offences and nationalities as separate tables (or files) of
+-- the same population must not be added up twice. A force's offence view is its tables
+-- with an offence column (all its tables if none has one); its nationality view likewise.
 -- Offence marts and figures read the offence view, nationality ones the nationality view.
 -- Disposition:
 --   loaded      a community resolution count that reaches the marts
@@ -16,10 +16,11 @@ returns as (
     select * from {{ ref('int_returns') }}
 ),
 
-return_views as (
-    select return_id, bool_or(has_offence_column) as any_offence_table, bool_or(has_nationality_column) as any_nationality_table
-    from obs
-    group by return_id
+force_views as (
+    select r.force_slug, bool_or(o.has_offence_column) as any_offence_table, bool_or(o.has_nationality_column) as any_nationality_table
+    from obs as o
+    inner join returns as r using (return_id)
+    group by r.force_slug
 )
 
 select
@@ -34,8 +35,8 @@ select
     o.source_column,
     o.table_id,
     o.shape,
-    o.has_offence_column or not rv.any_offence_table as in_offence_view,
-    o.has_nationality_column or not rv.any_nationality_table as in_nationality_view,
+    o.has_offence_column or not fv.any_offence_table as in_offence_view,
+    o.has_nationality_column or not fv.any_nationality_table as in_nationality_view,
 
     o.period_raw,
     o.period_source,
@@ -100,7 +101,7 @@ select
     end as disposition_reason
 from obs as o
 inner join returns as r using (return_id)
-inner join return_views as rv using (return_id)
+inner join force_views as fv on r.force_slug = fv.force_slug
 left join {{ ref('int_period_map') }} as p on o.period_raw = p.period_raw
 left join {{ ref('int_offence_map') }} as om
     on o.offence_code_raw is not distinct from om.offence_code_raw

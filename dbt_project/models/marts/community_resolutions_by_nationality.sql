@@ -1,7 +1,7 @@
 -- Community resolutions by force, period, offender nationality and ONS offence group.
 -- Forces that did not provide nationality appear with category 'unknown' and
 -- nationality_rule 'not provided by the force', so totals still add up. Built from each
--- return's nationality view; offence_group is 'Not given' for a table without offences.
+-- force's nationality view; offence_group is 'Not given' for a table without offences.
 select
     force_code,
     force_name,

@@ -1,6 +1,6 @@
 -- Community resolutions by force, period and Home Office offence class. A bound is a
 -- sum of bounds: count_low counts every withheld cell at its minimum, count_high at its
--- maximum. Built from each return's offence view (int_observations).
+-- maximum. Built from each force's offence view (int_observations).
 select
     force_code,
     force_name,

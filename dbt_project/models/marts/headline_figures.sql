@@ -1,7 +1,7 @@
 -- One row per published claim. value_low = value_high when nothing in scope was
 -- suppressed; otherwise the claim is a range and "at least value_low" is the safe wording.
--- Offence figures read each return's offence view, nationality figures its nationality
--- view (int_observations), so a return that sends the two as separate tables of the same
+-- Offence figures read each force's offence view, nationality figures its nationality
+-- view (int_observations), so a force that sends the two as separate tables of the same
 -- population is not counted twice. Periods: whatever each force reported (financial
 -- years, or calendar years where a force answered that way; see force_coverage).
 -- Sexual offences follow the ONS offence group, which excludes code 86 (indecent images
