@@ -32,5 +32,5 @@ def landing_partition_keys(landing_dir: Path) -> list[str]:
     for entry in landing_dir.iterdir():
         if entry.name.startswith(".") or entry.name.lower().startswith("readme"):
             continue
-        keys.add(entry.name if entry.is_dir() else ROOT_PARTITION)
+        keys.add(entry.name if entry.is_dir() and not entry.is_symlink() else ROOT_PARTITION)
     return sorted(keys)

@@ -8,6 +8,7 @@ lock files) and README files are ignored.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,10 @@ def sha256_of(path: Path) -> str:
 
 
 def is_return_file(path: Path) -> bool:
+    """A regular file, or a symbolic link (to be quarantined, never followed)."""
     name = path.name
     return (
-        path.is_file()
-        and not path.is_symlink()
+        (path.is_symlink() or path.is_file())
         and not name.startswith((".", "~$"))
         and not name.endswith(PROFILE_SUFFIX)
         and name.lower() not in {"readme.md", "readme.txt"}
@@ -65,6 +66,10 @@ def discover(landing_dir: Path, forces: Collection[str] | None = None) -> list[L
         rel = path.relative_to(landing_dir)
         slug = rel.parts[0] if len(rel.parts) > 1 else ""
         if forces is not None and slug not in forces:
+            continue
+        if path.is_symlink():  # identified by where it points; its target is never read
+            digest = hashlib.sha256(f"symlink:{os.readlink(path)}".encode()).hexdigest()
+            found.append(LandingFile(slug, path, rel.as_posix(), digest, 0))
             continue
         found.append(LandingFile(slug, path, rel.as_posix(), sha256_of(path), path.stat().st_size))
     return found

@@ -17,6 +17,7 @@ A refusal is a file named `refusal.yaml` in the force's folder:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,9 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
     if landing.path.name == REFUSAL_FILE:
         return parse_refusal(landing)
     parsed = ParsedReturn(landing, status="loaded", file_format=landing.path.suffix.lower().lstrip("."))
+    if landing.path.is_symlink():
+        return _quarantine(parsed, f"{landing.source_file}: a symbolic link (to {os.readlink(landing.path)}): links are "
+                                   "not followed; copy the file itself into data/landing/<force-slug>/")
     if not landing.force_slug:
         return _quarantine(parsed, f"{landing.source_file}: not in a force folder: expected data/landing/<force-slug>/{landing.path.name}")
     if landing.size_bytes == 0:

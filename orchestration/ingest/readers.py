@@ -26,8 +26,8 @@ import gc
 import io
 import re
 import zipfile
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -358,7 +358,7 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _check_xlsx_zip(path: Path, limits: ReadLimits) -> None:
+def _check_xlsx_zip(path: Path, limits: ReadLimits) -> _Scan:
     """Refuse an .xlsx before calamine opens it when it is not a zip, is a zip bomb, or
     holds a worksheet whose cells span more rows or cells than the limits allow.
 
@@ -402,6 +402,7 @@ def _check_xlsx_zip(path: Path, limits: ReadLimits) -> None:
                 raise _not_xlsx(exc, "an unprotected .xlsx file") from exc
             except Exception as exc:  # bad CRC, truncated data, unsupported compression
                 raise _not_xlsx(f"part '{m.filename}': {exc}") from exc
+        return scan
 
 
 def _not_xlsx(detail: object, expected: str = "a valid .xlsx file") -> ReadError:
@@ -432,6 +433,7 @@ class _Scan:
         self.limits = limits
         self.inflated = 0
         self.cells = 0
+        self.extents: dict[str, tuple[int, int, bool]] = {}  # worksheet -> last row, last column (0-based), fast path
 
     def member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, fast: bool) -> bool:
         """Inflate one member; when it is a worksheet (has sheetData), find its last row and
@@ -499,6 +501,8 @@ class _Scan:
                             "(it does not end with </worksheet>): expected a complete .xlsx file")
         self.inflated = inflated
         self.cells += (last_row + 1) * (last_col + 1)
+        if in_sheet:
+            self.extents[info.filename] = (last_row, last_col, fast)
         return True
 
     def _check_extent(self, name: str, last_row: int, last_col: int) -> None:

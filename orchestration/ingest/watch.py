@@ -24,7 +24,7 @@ def scan(landing_dir: Path, previous: dict[str, dict]) -> tuple[set[str], dict[s
         rel = path.relative_to(landing_dir)
         key = rel.as_posix()
         slug = rel.parts[0] if len(rel.parts) > 1 else ""
-        stat = path.stat()
+        stat = path.lstat()  # a symbolic link is never followed
         prev = previous.get(key)
         entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                  "sha256": prev["sha256"] if prev else None, "settled": False}

@@ -171,3 +171,24 @@ def test_failed_quality_check_blocks_publishing(first_run):
     finally:
         bad.unlink()
         bad.parent.rmdir()
+
+
+def test_a_lost_row_fails_the_conservation_check_and_blocks_publishing(first_run):
+    """Rows in = loaded + filtered + quarantined is checked by the pipeline itself: drop one
+    stored row (as a buggy reader would) and the run must fail before publishing."""
+    import duckdb
+
+    from orchestration.run import run_pipeline
+
+    _, instance, _ = first_run
+    before = sha(paths.published_db_path())
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        con.execute("delete from raw.rows where return_id like 'humberside/%' and source_row = 8")
+    result = run_pipeline(instance)
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert set(failed) == {"rows_conserved"}
+    assert failed["rows_conserved"].description.startswith(
+        "humberside/Humberside CR by offence and nationality.xlsx#")
+    assert failed["rows_conserved"].description.endswith(": read 22, accounted 21")
+    assert sha(paths.published_db_path()) == before
+    assert run_pipeline(instance, reparse=True).success  # re-reading the landing file restores it

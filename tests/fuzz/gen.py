@@ -362,3 +362,87 @@ def mutated_fixtures(draw, kinds: list[str] | None = None) -> tuple[str, str, by
         data = _rezip(data, mutate)
         kind = f"{kind} ({how} {target})"
     return force, name, data, kind
+
+
+# ------------------------------------------------------- worksheet XML, hand-written
+
+_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/'
+       'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+       'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+       'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+       '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+       'spreadsheetml.worksheet+xml"/></Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+         '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+         'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WB = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/'
+       'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+       '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WB_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            '</Relationships>')
+SHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def minimal_xlsx(sheet_data: str, prefix: str = "") -> bytes:
+    """A workbook of one worksheet whose <sheetData> content is `sheet_data`."""
+    import io
+    import zipfile
+
+    p = f"{prefix}:" if prefix else ""
+    ns = f'xmlns:{prefix}="{SHEET_MAIN}"' if prefix else f'xmlns="{SHEET_MAIN}"'
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{p}worksheet {ns}>'
+             f"<{p}sheetData>{sheet_data}</{p}sheetData></{p}worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
+                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/worksheets/sheet1.xml", sheet)):
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def column_letters(index: int) -> str:  # 1-based
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@st.composite
+def sheet_data_xml(draw) -> tuple[str, str, bool]:
+    """(sheetData content, namespace prefix, written the way every mainstream writer does)
+    with cells as writers and hand-made files have them: with or without r, r first or
+    not, either quote, odd whitespace, formatted cells without a value, formulas without a
+    cached value, rows without r or out of order."""
+    prefix = draw(st.sampled_from(["", "", "", "x"]))
+    p = f"{prefix}:" if prefix else ""
+    canonical = True  # every cell tag written <c r="..."
+    parts = []
+    row_numbers = sorted(draw(st.sets(st.integers(1, 60), min_size=1, max_size=8)))
+    if draw(st.integers(0, 5)) == 0:
+        row_numbers = draw(st.permutations(row_numbers))
+    for r in row_numbers:
+        row_r = draw(st.sampled_from([True, True, True, False]))
+        parts.append(f'<{p}row r="{r}">' if row_r else f"<{p}row>")
+        for c in sorted(draw(st.sets(st.integers(1, 40), max_size=5))):
+            kind = draw(st.sampled_from(["number", "string", "styled", "styled", "formula", "open-empty"]))
+            ref = f"{column_letters(c)}{r}"
+            form = draw(st.sampled_from(["r first", "r first", "r first", "r last", "no r", "single quotes", "newline"]))
+            if form != "r first" or prefix:
+                canonical = False
+            attrs = {"r first": f' r="{ref}" s="1"', "r last": f' s="1" r="{ref}"', "no r": ' s="1"',
+                     "single quotes": f" r='{ref}' s='1'", "newline": f'\n r="{ref}" s="1"'}[form]
+            if kind == "styled":
+                parts.append(f"<{p}c{attrs}/>")
+            elif kind == "number":
+                parts.append(f"<{p}c{attrs}><{p}v>{draw(st.integers(-9, 99))}</{p}v></{p}c>")
+            elif kind == "string":
+                parts.append(f'<{p}c{attrs} t="inlineStr"><{p}is><{p}t>x</{p}t></{p}is></{p}c>')
+            elif kind == "formula":
+                parts.append(f"<{p}c{attrs}><{p}f>1+1</{p}f></{p}c>")
+            else:
+                parts.append(f"<{p}c{attrs}></{p}c>")
+        parts.append(f"</{p}row>")
+    return "".join(parts), prefix, canonical

@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from orchestration.ingest.readers import ReadError, Workbook, read_csv
 from tests.fuzz.gen import TRIED, csv_tables, csvish_bytes, fuzz_settings, unambiguous
 
-FUZZ = fuzz_settings(200)
+FUZZ = fuzz_settings(500)
 
 
 def _read(data: bytes):

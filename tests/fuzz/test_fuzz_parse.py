@@ -14,7 +14,7 @@ from tests.fuzz.gen import (FORCES, TRIED, check_outcome, csv_tables, fuzz_setti
 FILE_NAMES = st.sampled_from(["FOI-2025-0412 community resolutions", "cr_2023", "Response (final) v2", "résumé"])
 
 
-@fuzz_settings(200, deadline_s=3.0)
+@fuzz_settings(300, deadline_s=3.0)
 @given(st.one_of(csv_tables().map(lambda t: ("csv", t)), xlsx_books().map(lambda b: ("xlsx", b))),
        st.sampled_from(FORCES), FILE_NAMES)
 def test_generated_returns_are_loaded_or_quarantined_with_a_reason(generated, force, stem):
@@ -31,7 +31,7 @@ def test_generated_returns_are_loaded_or_quarantined_with_a_reason(generated, fo
     event(f"{fmt}: {parsed.status}")
 
 
-@fuzz_settings(400, deadline_s=3.0)
+@fuzz_settings(600, deadline_s=3.0)
 @given(mutated_fixtures())
 def test_damaged_sample_returns_are_loaded_or_quarantined_with_a_reason(mutation):
     TRIED["damaged sample returns (parse_return)"] += 1
@@ -42,7 +42,7 @@ def test_damaged_sample_returns_are_loaded_or_quarantined_with_a_reason(mutation
     event(f"{kind.split(' (')[0]}: {parsed.status}")
 
 
-@fuzz_settings(200, deadline_s=3.0)
+@fuzz_settings(400, deadline_s=3.0)
 @given(mutated_fixtures(["damaged xml inside a valid zip"]))
 def test_workbooks_with_broken_xml_are_loaded_or_quarantined_with_a_reason(mutation):
     """The zip is sound, so the damage reaches calamine's XML parser (and any panic in it)."""

@@ -11,7 +11,7 @@ from orchestration.ingest.readers import read_xlsx
 from tests.fuzz.gen import TRIED, check_sheet_rows, fuzz_settings, write_xlsx, xlsx_books
 
 
-@fuzz_settings(120, deadline_s=3.0)
+@fuzz_settings(300, deadline_s=3.0)
 @given(xlsx_books())
 def test_cells_round_trip_as_cell_text_with_their_row_and_column(sheets):
     TRIED["xlsx round trip (read_xlsx)"] += 1

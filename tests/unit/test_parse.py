@@ -84,3 +84,18 @@ def test_personal_data_columns_are_redacted_with_a_warning(tmp_path):
     assert parsed.warnings == [
         "kent/export.csv: columns 'Offender Name', 'Date of Birth', 'Officer Notes' look like personal data; "
         "their cells were redacted and are never published"]
+
+
+def test_symbolic_links_are_quarantined_and_never_followed(tmp_path):
+    landing, outside = tmp_path / "landing", tmp_path / "outside"
+    (landing / "kent").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.csv").write_text("Offence,Count\nTheft,9\n")
+    (landing / "kent" / "link.csv").symlink_to(outside / "secret.csv")
+    (landing / "elsewhere").symlink_to(outside, target_is_directory=True)
+    found = {lf.source_file: parse_return(lf) for lf in discover(landing)}
+    assert set(found) == {"elsewhere", "kent/link.csv"}  # nothing inside the linked folder
+    for source_file, parsed in found.items():
+        assert parsed.status == "quarantined" and parsed.rows == []
+        assert parsed.reason.startswith(f"{source_file}: a symbolic link (to {outside}")
+        assert "links are not followed" in parsed.reason
