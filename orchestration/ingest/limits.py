@@ -31,6 +31,9 @@ Sizes in MB are mebibytes (1 MB = 1,048,576 bytes) and may be fractional
 (`CR_MAX_ROWS_PER_SHEET=2_000_000`). A value that is not a positive number is a
 configuration error (`LimitsConfigError`), raised rather than quarantining every return.
 
+The readers take `limits=ReadLimits(...)` too (tests, one-off reads); without it they call
+`ReadLimits.from_env()` for every file.
+
 A violation is a `ReadError` whose message names the limit, the value observed and the
 variable to raise it, e.g. "file is 612.4 MB, over the 512 MB limit on file size (raise
 CR_MAX_FILE_MB to read it)".

@@ -445,11 +445,11 @@ class _Scan:
         tail = b""  # an unfinished tag carried into the next chunk
         row = col = -1  # general path: position of the last row / cell tag
         last_row = last_col = -1  # 0-based extent of the cells with a value
-        end = b""  # the last bytes of the member
+        end = b""  # the last bytes of the member, trailing whitespace left out
         with zf.open(info) as member:
             while chunk := member.read(_CHUNK):
                 inflated += len(chunk)
-                end = (end + chunk)[-64:]
+                end = (end + chunk).rstrip()[-64:]
                 if inflated > limits.max_uncompressed_bytes:
                     raise _over("the .xlsx inflates to more than", format_mb(limits.max_uncompressed_bytes),
                                 format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")

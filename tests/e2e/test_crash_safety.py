@@ -145,3 +145,50 @@ def test_sigkill_during_refresh_never_damages_the_published_marts(tmp_path):
     assert not list((data / "published").glob(".marts.duckdb.*"))
     print(f"kills: {len(observed)}; by stage: "
           f"{ {s: sum(1 for o in observed if o[0] == s) for s in windows} }; reader: {reader_out.strip().splitlines()[-1]}")
+
+
+@pytest.mark.slow
+def test_a_full_disk_under_the_warehouse_fails_the_run_and_publishes_nothing(tmp_path):
+    """The warehouse directory on a small tmpfs that fills up mid-refresh: the run fails,
+    the published marts stay byte-identical, and once space is freed the next run
+    produces the same marts as a run from scratch."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs for the warehouse needs root (CI runs as root)")
+    data, home = tmp_path / "data", tmp_path / "home"
+    shutil.copytree(FIXTURE_LANDING, data / "landing")
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home)
+    warehouse_dir = data / "warehouse"
+    warehouse_dir.mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(warehouse_dir)], check=True)
+    try:
+        env = env_for(data, home)
+        published = data / "published" / "marts.duckdb"
+        assert start_run(env).wait(timeout=300) == 0
+        good_sha = sha(published)
+
+        free = shutil.disk_usage(warehouse_dir).free
+        filler = warehouse_dir / "filler"
+        with open(filler, "wb") as fh:
+            fh.write(b"\0" * (free - 256 * 1024))  # leave 256 KiB
+        # a sizeable new return: Gwent's record-level export from the shipped sample
+        (data / "landing" / "gwent").mkdir()
+        for source in (ROOT / "data" / "sample" / "landing" / "gwent").iterdir():
+            shutil.copy(source, data / "landing" / "gwent")
+        assert start_run(env).wait(timeout=300) != 0
+        assert sha(published) == good_sha
+        with duckdb.connect(str(published), read_only=True) as con:
+            assert con.execute("select count(*) from headline_figures").fetchone()[0] > 0
+
+        filler.unlink()
+        assert start_run(env).wait(timeout=300) == 0
+        recovered = content_digest(published)
+    finally:
+        subprocess.run(["umount", str(warehouse_dir)], check=False)
+
+    fresh_data, fresh_home = tmp_path / "fresh", tmp_path / "fresh-home"
+    shutil.copytree(data / "landing", fresh_data / "landing")
+    fresh_home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", fresh_home)
+    assert start_run(env_for(fresh_data, fresh_home)).wait(timeout=300) == 0
+    assert content_digest(fresh_data / "published" / "marts.duckdb") == recovered
