@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .landing import LandingFile
+from .limits import LimitsConfigError
 from .readers import ReadError, Workbook, read_return
 from .shape import ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
 
@@ -60,13 +61,31 @@ def _quarantine(parsed: ParsedReturn, reason: str) -> ParsedReturn:
     return parsed
 
 
+class ProfileError(ValueError):
+    """A return profile or refusal file that cannot be used."""
+
+
+def _read_yaml_mapping(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path.name}: not readable as UTF-8 YAML ({exc.__class__.__name__}): expected "
+                           "'key: value' lines, see README 'Adding returns'") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path.name}: is a {type(data).__name__}: expected a mapping of 'key: value' lines")
+    return data
+
+
 def load_profile(path: Path) -> dict | None:
     if not path.exists():
         return None
-    profile = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set((profile.get("columns") or {}).values()) - KNOWN_ROLES
+    profile = _read_yaml_mapping(path)
+    columns = profile.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ProfileError(f"{path.name}: 'columns' is a {type(columns).__name__}: expected header text: role pairs")
+    unknown = set(columns.values()) - KNOWN_ROLES
     if unknown:
-        raise ValueError(f"{path.name}: unknown column roles {sorted(unknown)}: expected some of {sorted(KNOWN_ROLES)}")
+        raise ProfileError(f"{path.name}: unknown column roles {sorted(unknown)}: expected some of {sorted(KNOWN_ROLES)}")
     return profile
 
 
@@ -81,7 +100,11 @@ def _apply_profile(table: Table, profile: dict) -> None:
 
 
 def parse_refusal(landing: LandingFile) -> ParsedReturn:
-    info = yaml.safe_load(landing.path.read_text(encoding="utf-8")) or {}
+    try:
+        info = _read_yaml_mapping(landing.path)
+    except ProfileError as exc:
+        parsed = ParsedReturn(landing, status="quarantined", file_format="refusal")
+        return _quarantine(parsed, f"{landing.source_file}: {exc}")
     section = str(info.get("section", "")).strip()
     note = str(info.get("note", "")).strip()
     return ParsedReturn(landing, status="refused", reason=f"{section}: {note}" if note else section, file_format="refusal")
@@ -101,8 +124,13 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
     try:
         parsed.profile = load_profile(landing.profile_path)
         workbook: Workbook = read_return(landing.path)
-    except (ReadError, ValueError, yaml.YAMLError) as exc:
+    except (ReadError, ProfileError) as exc:
         return _quarantine(parsed, f"{landing.source_file}: {exc}")
+    except LimitsConfigError:
+        raise  # a mistyped limit setting must fail the run, not quarantine every return
+    except Exception as exc:  # a reader bug must not stop the other returns from loading
+        return _quarantine(parsed, f"{landing.source_file}: unexpected {exc.__class__.__name__} while reading "
+                                   f"({exc}): expected the reader to accept or refuse the file; please report this")
     parsed.encoding = workbook.encoding
     parsed.rows_read = sum(len(s.rows) for s in workbook.sheets)
     profile = parsed.profile or {}
@@ -118,7 +146,7 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
         usable = [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
         if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
             where = f"sheet '{sheet.name}': " if sheet.name else ""
-            problems.append(f"{where}no header row with an offence, nationality or outcome column in the first rows")
+            problems.append(f"{where}no header row with an offence, nationality or outcome column")
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
 
     if not parsed.tables:

@@ -20,10 +20,6 @@ def default_read_limits(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a minute or more; part of `make test` all the same")
-
-
 def pytest_terminal_summary(terminalreporter):
     if TRIED:
         terminalreporter.section("generated inputs tried per property")

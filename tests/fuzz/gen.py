@@ -141,6 +141,23 @@ def unambiguous(table: CsvTable, data: bytes) -> bool:
     return False
 
 
+def delimiter_is_determinable(table: CsvTable) -> bool:
+    """The table's own delimiter splits more rows into one width than any other candidate
+    does. A title block with more lines holding, say, one comma each than the table has
+    rows (";" tables of a header and a row under two such titles) is ambiguous to any
+    reader, Excel included; such inputs are left to the never-crash property."""
+    import io
+
+    text = table.to_bytes().decode(table.encoding)
+
+    def most_rows_of_one_width(delimiter: str) -> int:
+        widths = collections.Counter(len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return max((n for w, n in widths.items() if w > 1), default=0)
+
+    own = most_rows_of_one_width(table.delimiter)
+    return all(own > most_rows_of_one_width(d) for d in DELIMITERS if d != table.delimiter)
+
+
 @st.composite
 def csvish_bytes(draw) -> bytes:
     """Anything: random bytes, or a generated table with bytes spliced in, or text full of

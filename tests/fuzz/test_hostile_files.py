@@ -379,3 +379,25 @@ def test_a_200_mb_csv_streams_in_less_than_twice_its_size(big_csv):
           f"peak memory {result['kb'] / 1024:.0f} MB = {ratio:.2f} x the file")
     assert result["rows"] == n_rows
     assert ratio < 2.0
+
+
+# ------------------------------------------------------------- beyond the readers
+
+@pytest.mark.parametrize("name, content", [
+    ("refusal.yaml", b"\xff\xfe not UTF-8"),
+    ("refusal.yaml", b"section: [never closed"),
+    ("refusal.yaml", b"- a list\n- not a mapping\n"),
+    ("cr.csv.profile.yaml", b"columns: [Offence, Count]\n"),
+])
+def test_broken_refusals_and_profiles_are_quarantined_with_a_reason(tmp_path, name, content):
+    landing = tmp_path / "landing" / "kent"
+    landing.mkdir(parents=True)
+    (landing / name).write_bytes(content)
+    if name.endswith(".profile.yaml"):
+        parsed = parse_in_landing(tmp_path, "kent", "cr.csv", SAMPLE_CSV.read_bytes())
+    else:
+        from orchestration.ingest.landing import discover
+        from orchestration.ingest.parse import parse_return
+
+        parsed = parse_return(discover(tmp_path / "landing")[0])
+    assert parsed.status == "quarantined" and parsed.landing.source_file in parsed.reason
