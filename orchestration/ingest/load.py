@@ -68,16 +68,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
-def _rows_table(parsed: ParsedReturn) -> pa.Table:
+ROWS_PER_BATCH = 100_000  # rows handed to DuckDB at a time: bounds the Arrow copy of a big return
+
+
+def _rows_batches(parsed: ParsedReturn):
     rid = parsed.landing.return_id
-    return pa.table({
-        "return_id": pa.array([rid] * len(parsed.rows), pa.string()),
-        "sheet": pa.array([r.sheet for r in parsed.rows], pa.string()),
-        "source_row": pa.array([r.source_row for r in parsed.rows], pa.int32()),
-        "table_id": pa.array([r.table_index for r in parsed.rows], pa.int32()),
-        "row_kind": pa.array([r.row_kind for r in parsed.rows], pa.string()),
-        "cells": pa.array([r.cells for r in parsed.rows], pa.list_(pa.string())),
-    })
+    for start in range(0, len(parsed.rows), ROWS_PER_BATCH):
+        batch = parsed.rows[start:start + ROWS_PER_BATCH]
+        yield pa.table({
+            "return_id": pa.array([rid] * len(batch), pa.string()),
+            "sheet": pa.array([r.sheet for r in batch], pa.string()),
+            "source_row": pa.array([r.source_row for r in batch], pa.int32()),
+            "table_id": pa.array([r.table_index for r in batch], pa.int32()),
+            "row_kind": pa.array([r.row_kind for r in batch], pa.string()),
+            "cells": pa.array([r.cells for r in batch], pa.list_(pa.string())),
+        })
 
 
 def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.datetime) -> None:
@@ -101,9 +106,10 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
                  t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
                  t.across_role, t.across_cols or None, t.across_values or None, t.personal_data_cols or None],
             )
-        if parsed.rows:
-            rows = _rows_table(parsed)  # noqa: F841  (read by DuckDB's replacement scan)
-            con.execute("insert into raw.rows select * from rows")
+        for batch in _rows_batches(parsed):
+            con.register("raw_rows_batch", batch)
+            con.execute("insert into raw.rows select * from raw_rows_batch")
+            con.unregister("raw_rows_batch")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
