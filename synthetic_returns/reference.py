@@ -13,24 +13,14 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from orchestration.ingest.text import lookup_key  # the pipeline's own folding: the keys must agree
+
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def lookup_key(text: str | None) -> str:
-    """Same folding as orchestration/ingest/text.py and the dbt macro lookup_key."""
-    if text is None:
-        return ""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = folded.lower().replace("&", " and ")
-    return _NON_ALNUM.sub(" ", folded).strip()
 
 
 def _rows(name: str) -> list[dict[str, str]]:

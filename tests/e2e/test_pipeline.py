@@ -4,10 +4,10 @@ Expectations, DuckDB. Every expected number is worked out by hand in tests/fixtu
 import hashlib
 
 import pytest
-from dagster import DagsterInstance
 
 from orchestration import paths
 from tests import pipeline
+from tests.conftest import FIXTURE_LANDING
 
 
 def sha(path):
@@ -16,18 +16,8 @@ def sha(path):
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
-    import shutil
-
-    from tests.conftest import FIXTURE_LANDING
-
-    data = tmp_path_factory.mktemp("e2e") / "data"
-    shutil.copytree(FIXTURE_LANDING, data / "landing")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CR_DATA_DIR", str(data))
-    instance = DagsterInstance.ephemeral()
-    result = pipeline.run(instance)
-    yield result, instance, data
-    mp.undo()
+    with pipeline.on_landing(tmp_path_factory.mktemp("e2e"), FIXTURE_LANDING) as (data, instance):
+        yield pipeline.run(instance), instance, data
 
 
 def published(sql, params=None):

@@ -4,10 +4,8 @@ force's nationality bounds, every force's status and every generated row are che
 against the generator's truth manifest."""
 
 import json
-import shutil
 
 import pytest
-from dagster import DagsterInstance
 
 from orchestration import paths
 from synthetic_returns.generate import generate
@@ -18,18 +16,13 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module", params=["shipped sample", "seed 7"])
 def corpus(request, tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus")
-    if request.param == "shipped sample":
-        shutil.copytree(ROOT / "data" / "sample" / "landing", base / "data" / "landing")
-        truth = json.loads((ROOT / "data" / "sample" / "truth.json").read_text())
-    else:
-        generate(7, 1, base / "generated")
-        shutil.copytree(base / "generated" / "landing", base / "data" / "landing")
-        truth = json.loads((base / "generated" / "truth.json").read_text())
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CR_DATA_DIR", str(base / "data"))
-    result = pipeline.run(DagsterInstance.ephemeral())
-    yield result, truth
-    mp.undo()
+    corpus_dir = ROOT / "data" / "sample"
+    if request.param == "seed 7":
+        corpus_dir = base / "generated"
+        generate(7, 1, corpus_dir)
+    truth = json.loads((corpus_dir / "truth.json").read_text())
+    with pipeline.on_landing(base, corpus_dir / "landing") as (_, instance):
+        yield pipeline.run(instance), truth
 
 
 def published(sql, params=None):

@@ -2,10 +2,8 @@
 dbt, GX and DuckDB runs)."""
 
 import hashlib
-import shutil
 
 import pytest
-from dagster import DagsterInstance
 from openpyxl import load_workbook
 
 from orchestration import paths
@@ -31,14 +29,9 @@ def run(instance, forces=None, reparse=False):
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    data = tmp_path_factory.mktemp("partitions") / "data"
-    shutil.copytree(FIXTURE_LANDING, data / "landing")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CR_DATA_DIR", str(data))
-    instance = DagsterInstance.ephemeral()
-    run(instance)
-    yield instance, data
-    mp.undo()
+    with pipeline.on_landing(tmp_path_factory.mktemp("partitions"), FIXTURE_LANDING) as (data, instance):
+        run(instance)
+        yield instance, data
 
 
 def test_rematerializing_a_partition_or_reparsing_everything_gives_identical_marts(loaded):
