@@ -33,8 +33,10 @@ run: setup
 	@echo "Loading returns from $(LANDING)/"
 	CR_LANDING_DIR=$(LANDING) $(BIN)/python -m orchestration.run
 
+# Two workers for two cores; a test file's tests stay together (module fixtures run the
+# pipeline once per file).
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The Dagster UI on http://127.0.0.1:3000 with run history kept in dagster_home/. The
 # venv's bin/ goes first on PATH: dagster dev re-parses the dbt project with `dbt`.

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_LANDING = ROOT / "tests" / "fixtures" / "landing"
@@ -15,9 +16,10 @@ def dbt_manifest():
     pytest after editing a model would otherwise run against a stale one."""
     manifest = ROOT / "dbt_project" / "target" / "manifest.json"
     sources = [p for d in ("models", "macros", "seeds", "tests") for p in (ROOT / "dbt_project" / d).rglob("*") if p.is_file()]
-    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
-        subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
-                       cwd=ROOT / "dbt_project", check=True)
+    with FileLock(str(manifest.parent.parent / ".manifest.lock")):  # pytest-xdist workers
+        if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
+            subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
+                           cwd=ROOT / "dbt_project", check=True)
     return manifest
 
 
