@@ -22,7 +22,7 @@ from .parse import ParsedReturn, parse_return
 
 # Bump when a change to readers, shape detection or parsing would read a file differently:
 # stored returns of an older version are parsed again on the next ingestion.
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 
 ROLE_COLUMNS = [
     "offence_code", "offence_text", "outcome", "nationality", "period", "date",

@@ -26,7 +26,7 @@ import yaml
 from .landing import LandingFile
 from .limits import LimitsConfigError
 from .readers import ReadError, Workbook, read_return
-from .shape import ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
+from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
 REFUSAL_FILE = "refusal.yaml"
@@ -146,7 +146,8 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
         usable = [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
         if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
             where = f"sheet '{sheet.name}': " if sheet.name else ""
-            problems.append(f"{where}no header row with an offence, nationality or outcome column")
+            problems.append(f"{where}no header row with an offence, nationality or outcome column "
+                            f"in the first {FIRST_HEADER_WITHIN:,} rows")
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
 
     if not parsed.tables:

@@ -23,6 +23,10 @@ from .text import lookup_key
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
+# A sheet whose first header is not within this many rows has no table we can find
+# (and scanning every row of a huge unrecognised export would take minutes).
+FIRST_HEADER_WITHIN = 1000
+
 # Columns that identify a person or carry free text a force should have redacted. They
 # are never a role the marts use; parse.py redacts their cells and warns.
 PERSONAL_DATA = re.compile(
@@ -192,13 +196,17 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
     tables: list[Table] = []
     title_lines: list[str] = []
     for i, row in enumerate(rows):
-        score = score_header(row)
+        if not tables and not forced_header_row and i >= FIRST_HEADER_WITHIN:
+            break
         if forced_header_row:
             starts_new = forced_header_row == i + 1
         else:
-            starts_new = is_header(score) and (
-                not tables or not _nonblank(rows[i - 1]) or _is_caption(rows, i - 1))
+            # Only a row with no table open yet, or right after a blank row or a caption, can
+            # start one: scoring every row of a big record-level export would cost minutes.
+            starts_new = (not tables or not _nonblank(rows[i - 1]) or _is_caption(rows, i - 1)) and is_header(
+                score_header(row))
         if starts_new:
+            score = score_header(row)
             if tables and _is_caption(rows, i - 1):
                 tables[-1].last_row = i - 1  # the caption belongs to the new table
                 title_lines = _nonblank(rows[i - 1])

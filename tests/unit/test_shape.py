@@ -146,3 +146,11 @@ def test_crosstab_row_with_every_count_blank_is_nil_data_but_a_footnote_is_not()
     (table,) = find_tables(sheet)
     assert classify_row(sheet.rows[2], table) == "data"
     assert classify_row(sheet.rows[4], table, after_blank=True) == "note"
+
+
+def test_a_header_further_down_than_the_search_window_is_not_found():
+    from orchestration.ingest.shape import FIRST_HEADER_WITHIN
+
+    filler = [["text"]] * FIRST_HEADER_WITHIN
+    assert find_tables(Sheet("", filler + [["Offence", "Count"], ["Theft", "1"]])) == []
+    assert len(find_tables(Sheet("", filler[:-1] + [["Offence", "Count"], ["Theft", "1"]]))) == 1
