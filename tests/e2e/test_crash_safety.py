@@ -109,7 +109,10 @@ def test_sigkill_during_refresh_never_damages_the_published_marts(tmp_path):
             proc = start_run(env)
             time.sleep(rng.uniform(begin, end))
             finished_first = proc.poll() is not None
-            os.killpg(proc.pid, signal.SIGKILL)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:  # it had already finished (and its group is gone)
+                pass
             proc.wait()
             observed.append((stage, finished_first, sha(published), content_digest(published)))
 
