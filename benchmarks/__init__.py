@@ -1,0 +1,1 @@
+"""Performance benchmark of the pipeline: `python benchmarks/run.py` (see BENCHMARKS.md)."""
