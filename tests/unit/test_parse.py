@@ -99,3 +99,23 @@ def test_symbolic_links_are_quarantined_and_never_followed(tmp_path):
         assert parsed.status == "quarantined" and parsed.rows == []
         assert parsed.reason.startswith(f"{source_file}: a symbolic link (to {outside}")
         assert "links are not followed" in parsed.reason
+
+
+def test_partition_keys_never_reach_outside_the_landing_folder(tmp_path):
+    """A force (partition key) comes from the UI or the sensor; it only filters discovery,
+    it is never joined onto a path."""
+    import duckdb
+
+    from orchestration.ingest.load import ingest_landing
+
+    landing, outside = tmp_path / "landing", tmp_path / "outside"
+    (landing / "kent").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.csv").write_text("Offence,Count\nTheft,9\n")
+    (landing / "kent" / "r.csv").write_text("Offence,Count\nTheft,1\n")
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        for forces in ({"../outside"}, {str(outside)}, {".."}, {"kent/../../outside"}):
+            summary = ingest_landing(con, landing, forces)
+            assert summary.ingested == [] and summary.unchanged == []
+        assert con.execute("select count(*) from raw.returns").fetchone() == (0,)
+        assert ingest_landing(con, landing, {"kent"}).ingested == ["kent/r.csv#" + discover(landing)[0].sha256[:12]]
