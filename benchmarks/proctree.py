@@ -36,6 +36,7 @@ class Measured:
     started_at: float  # epoch seconds (time.time()) when the command was started
     samples: list[tuple[float, int]] = field(default_factory=list)  # (epoch seconds, tree RSS bytes)
     detail: str = ""  # what happened when status is not ok
+    load_max: float = 0.0  # highest 1-min load average seen while it ran (other work competing)
 
     @property
     def ok(self) -> bool:
@@ -122,12 +123,16 @@ def run_measured(
         peak = 0
         status, detail = "ok", ""
         pids: list[int] = [proc.pid]
+        load_max = _load1()
+        next_load = time.perf_counter() + 1
         while True:
             rss, pids = tree_rss(proc.pid)
             now = time.time()
             samples.append((now, rss))
             peak = max(peak, rss)
             elapsed = time.perf_counter() - t0
+            if time.perf_counter() >= next_load:
+                load_max, next_load = max(load_max, _load1()), time.perf_counter() + 1
             if proc.poll() is not None:
                 break
             if rss_limit is not None and rss > rss_limit:
@@ -152,4 +157,10 @@ def run_measured(
         stderr = err.read().decode("utf-8", "replace")
     if status == "ok" and proc.returncode != 0:
         status, detail = "failed", f"exit code {proc.returncode}"
-    return Measured(status, wall, peak, proc.returncode, stdout, stderr, started_at, samples, detail)
+    return Measured(status, wall, peak, proc.returncode, stdout, stderr, started_at, samples, detail,
+                    max(load_max, _load1()))
+
+
+def _load1() -> float:
+    with open("/proc/loadavg") as fh:
+        return float(fh.read().split()[0])

@@ -201,9 +201,10 @@ class Sample:
     status: str
     seconds: float | None
     rss: int | None
-    load1: float
+    load1: float  # 1-min load average when it started
     detail: str = ""
     extra: dict = field(default_factory=dict)
+    load_max: float | None = None  # highest 1-min load average while it ran
 
 
 @dataclass
@@ -252,13 +253,17 @@ class Bench:
     def row(self, scale: int, name: str) -> Row:
         return self.results.setdefault(scale, {}).setdefault(name, Row())
 
+    def add(self, row: Row, m: Measured, sample: Sample) -> None:
+        sample.load_max = m.load_max
+        row.samples.append(sample)
+
     # ---------------------------------------------------------------- floor and baseline
 
     def floor(self, scale: int, landing: Path) -> None:
         m, load1 = self.measure([PY, str(BENCH / "floor.py"), str(landing)])
         extra = json.loads(m.stdout.strip().splitlines()[-1]) if m.ok else {}
         # the floor's time is its own work (after interpreter start and imports, ~0.3 s)
-        self.row(scale, "floor").samples.append(Sample(
+        self.add(self.row(scale, "floor"), m, Sample(
             m.status, extra.get("work_s"), m.peak_rss, load1, m.detail, {**extra, "process_s": m.wall_s}))
         log(f"  floor {extra.get('work_s', float('nan')):.2f} s, {m.peak_rss / MiB:.0f} MiB {m.detail}")
 
@@ -266,7 +271,7 @@ class Bench:
         m, load1 = self.measure([PY, str(BENCH / "pandas_baseline.py"), str(landing),
                                  "--seeds", str(self.code.root / "dbt_project" / "seeds")])
         extra = json.loads(m.stdout.strip().splitlines()[-1]) if m.ok else {}
-        self.row(scale, "baseline").samples.append(Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail, extra))
+        self.add(self.row(scale, "baseline"), m, Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail, extra))
         if extra:
             self.totals.setdefault(scale, {})["baseline"] = extra
         log(f"  baseline {m.wall_s:.2f} s, {m.peak_rss / MiB:.0f} MiB {m.detail}")
@@ -301,20 +306,22 @@ class Bench:
                 status, secs, detail = "ok", stages.seconds[stage], ""
             else:
                 status, secs, detail = ("not run", None, "not reached" if m.status != "ok" else "not run")
-            self.row(scale, f"{prefix}{stage}").samples.append(
-                Sample(status, secs, max(peaks) if peaks else None, load1, detail))
+            self.add(self.row(scale, f"{prefix}{stage}"), m,
+                     Sample(status, secs, max(peaks) if peaks else None, load1, detail))
         if m.ok:  # interpreter start, imports, Dagster's run set-up and the gaps between steps
-            self.row(scale, f"{prefix}other").samples.append(
-                Sample("ok", m.wall_s - sum(stages.seconds.values()), None, load1))
+            self.add(self.row(scale, f"{prefix}other"), m,
+                     Sample("ok", m.wall_s - sum(stages.seconds.values()), None, load1))
         last = self.row(scale, prefix.rstrip(": ") or "pipeline").samples[-1]
         if stages.running and m.status != "ok":
             last.detail += f" in stage {', '.join(sorted(s or '?' for s in running))}"
         last.extra["steps"] = stages.steps
+        if (dbt := dbt_run_results(self.code.root, m.started_at)) is not None:
+            last.extra["dbt"] = dbt
 
     def pipeline(self, scale: int, landing: Path, i: int, keep: bool) -> Path | None:
         work, env = self.fresh_workdir(scale, landing, i)
         m, load1 = self.measure([PY, "-m", "orchestration.run"], env)
-        self.row(scale, "pipeline").samples.append(Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
+        self.add(self.row(scale, "pipeline"), m, Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
         self.record_stages(scale, "", m, load1, work / "dagster_home")
         log(f"  pipeline {m.wall_s:.1f} s, {m.peak_rss / MiB:.0f} MiB {self.row(scale, 'pipeline').samples[-1].detail}")
         if m.ok:
@@ -332,14 +339,14 @@ class Bench:
         self.changes.setdefault(scale, {})[kind] = f"{relpath}: {change}"
         name = "incremental" if kind == "aggregate" else "incremental (record-level)"
         m, load1 = self.measure([PY, str(BENCH / "run_force.py"), relpath.split("/")[0]], env)
-        self.row(scale, name).samples.append(Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
+        self.add(self.row(scale, name), m, Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
         self.record_stages(scale, f"{name}: ", m, load1, work / "dagster_home")
         log(f"  {name} {m.wall_s:.1f} s, {m.peak_rss / MiB:.0f} MiB {m.detail}")
 
     def definitions_load(self, n: int) -> None:
         for _ in range(n):
             m, load1 = self.measure([PY, "-c", "import orchestration.definitions"])
-            self.definitions.samples.append(Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
+            self.add(self.definitions, m, Sample(m.status, m.wall_s if m.ok else None, m.peak_rss, load1, m.detail))
             log(f"  definitions load {m.wall_s:.2f} s, {m.peak_rss / MiB:.0f} MiB {m.detail}")
 
     # --------------------------------------------------------------------------- run
@@ -392,6 +399,18 @@ class Bench:
         """A measurement that timed out or ran out of memory is not run again at that scale."""
         row = self.results.get(scale, {}).get(name)
         return not row or all(s.status in ("ok", "failed") for s in row.samples)
+
+
+def dbt_run_results(code_root: Path, since: float) -> dict | None:
+    """dbt's own account of the latest `dbt build` (dagster-dbt writes one target folder
+    per invocation): its elapsed time and its slowest nodes."""
+    found = [p for p in (code_root / "dbt_project" / "target").glob("*/run_results.json") if p.stat().st_mtime >= since]
+    if not found:
+        return None
+    results = json.loads(max(found, key=lambda p: p.stat().st_mtime).read_text())
+    nodes = sorted(((r["execution_time"], r["unique_id"].split(".", 2)[-1]) for r in results["results"]), reverse=True)
+    return {"elapsed_s": results["elapsed_time"], "nodes": len(nodes), "nodes_s": sum(t for t, _ in nodes),
+            "slowest": [(name, t) for t, name in nodes[:4]]}
 
 
 def _stage(step_key: str) -> str | None:
@@ -659,15 +678,17 @@ class Report:
         now = code_digest(ROOT)
         changed = (f"; the project's code has changed since (sources now {now}, commit "
                    f"{git('rev-parse', '--short', 'HEAD')})" if now != code.digest else "")
-        loads = [s.load1 for rows in self.b.results.values() for r in rows.values() for s in r.samples] + [s.load1 for s in self.b.definitions.samples]
+        samples = [s for rows in self.b.results.values() for r in rows.values() for s in r.samples] + self.b.definitions.samples
+        loads = [s.load1 for s in samples] + [s.load_max for s in samples if s.load_max is not None]
         return "\n".join([
             f"- machine: {os.cpu_count()} cores ({cpu}), {mem / GiB:.1f} GiB memory, {platform.system()} {platform.release()}",
             f"- Python {platform.python_version()}; {', '.join(versions)}",
             f"- code: commit {code.commit}{' with uncommitted changes' if code.dirty else ''}, sources {code.digest}"
             f"{' (every process ran on a copy taken at the start)' if code.snapshot else ' (run in place)'}{changed}",
             f"- load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in self.load_start)} at the start, "
-            f"{' '.join(f'{x:.2f}' for x in self.load_end)} at the end; 1-min load when measurements started: "
-            f"{min(loads):.2f} to {max(loads):.2f} (2 cores: above ~1 other work was competing)" if loads else "",
+            f"{' '.join(f'{x:.2f}' for x in self.load_end)} at the end; 1-min load during the measurements: "
+            f"{min(loads):.2f} to {max(loads):.2f} (on {os.cpu_count()} cores, a load above ~1 means other work was "
+            f"competing with the measured one; see every run below)" if loads else "",
             f"- started {self.started:%Y-%m-%d %H:%M} UTC, took {(dt.datetime.now(dt.timezone.utc) - self.started).total_seconds() / 60:.0f} min; "
             f"--repeat {self.b.args.repeat}{' --quick' if self.b.args.quick else ''}, timeout {self.b.timeout:.0f} s, "
             f"RSS limit {self.b.rss_limit / GiB:.1f} GiB",
@@ -678,7 +699,8 @@ class Report:
         for scale in self.scales:
             for name, row in self.b.results[scale].items():
                 vals = ", ".join(
-                    f"{fmt_s(s.seconds) if s.seconds is not None else s.status} / {fmt_rss(s.rss)} (load {s.load1:.1f})"
+                    f"{fmt_s(s.seconds) if s.seconds is not None else s.status} / {fmt_rss(s.rss)} "
+                    f"(load {s.load1:.1f}{f' to {s.load_max:.1f}' if s.load_max is not None and s.load_max > s.load1 + 0.05 else ''})"
                     for s in row.samples)
                 lines.append(f"- {scale_name(scale)} {name}: {vals}")
             for kind, change in self.b.changes.get(scale, {}).items():
@@ -690,6 +712,13 @@ class Report:
                              f"({f['csv_bytes'] / MiB:.0f} MiB, {f['csv_s']:.2f} s incl. {f['csv_decode_s']:.2f} s checking / "
                              f"transcoding encodings) and {f['xlsx_rows']:,} XLSX rows from {f['xlsx_files']} files "
                              f"({f['xlsx_bytes'] / MiB:.0f} MiB, {f['xlsx_s']:.2f} s); process wall time {f['process_s']:.2f} s")
+            for name in ("pipeline", "incremental", "incremental (record-level)"):
+                dbt = [s.extra["dbt"] for s in self.b.results[scale].get(name, Row()).samples if s.extra.get("dbt")]
+                if dbt:
+                    d = dbt[-1]
+                    lines.append(f"- {scale_name(scale)} {name}, last run: dbt's own elapsed time {d['elapsed_s']:.1f} s for "
+                                 f"{d['nodes']} nodes (their execution times sum to {d['nodes_s']:.1f} s); slowest: "
+                                 + ", ".join(f"{n} {t:.1f} s" for n, t in d["slowest"]))
             steps = [s.extra.get("steps") for s in self.b.results[scale].get("pipeline", Row()).samples if s.extra.get("steps")]
             if steps:
                 top = sorted(steps[-1].items(), key=lambda kv: -kv[1])[:5]
@@ -731,7 +760,8 @@ class Report:
                              f"baseline {fmt_s(base)}")
         defs = self.b.definitions.seconds()
         load = f"{self.load_start[0]:.1f}–{self.load_end[0]:.1f}"
-        return (f"| {self.started:%Y-%m-%d} | {', '.join(scale_name(s) for s in self.scales)} | {self.b.args.repeat} "
+        code = f"{self.b.code.commit}{'+' if self.b.code.dirty else ''}"
+        return (f"| {self.started:%Y-%m-%d} | {code} | {', '.join(scale_name(s) for s in self.scales)} | {self.b.args.repeat} "
                 f"| {'; '.join(parts)}; definitions {fmt_s(defs)} | {load} |")
 
 
