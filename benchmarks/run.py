@@ -15,13 +15,17 @@ measures, as the median of --repeat runs, wall time and peak RSS of the whole pr
                home each run; and its stages (ingest, dbt, checks, publish) from the
                run's step events
   incremental  after the full refresh, one force's return changes (one count in an
-               aggregate CSV; with --repeat > 1 or without --quick also one row appended
-               to a record-level CSV) and benchmarks/run_force.py refreshes that force
+               aggregate CSV; without --quick also one row appended to a record-level
+               CSV) and benchmarks/run_force.py refreshes that force
   definitions  `python -c "import orchestration.definitions"` (median of 5)
 
+Every measured process runs on a copy of the code taken at the start (the project may be
+edited while a long run goes on; --in-place runs the working tree instead).
+
 It prints one table (with the ratios pipeline/floor and baseline/pipeline and the targets
-met / not met), writes it with the machine description to <out>/<date>-<scales>.md and,
-when --out is the default, puts it in BENCHMARKS.md (latest table + one history line).
+met / not met), writes it with the machine description to <out>/<date>-<scales>.md (an
+earlier run of the same day becomes <date>-<scales>-<HHMM>.md) and, when --out is the
+default, puts it in BENCHMARKS.md (latest table + one history line).
 A measurement that runs over --timeout seconds or over --rss-limit-gb is killed (the
 whole process tree) and reported as "timed out after N s" / "exceeded N GiB".
 """
@@ -765,6 +769,21 @@ class Report:
                 f"| {'; '.join(parts)}; definitions {fmt_s(defs)} | {load} |")
 
 
+def keep_earlier(results_file: Path) -> None:
+    """<date>-<scales>.md is the latest run; an earlier run of the same day and scales is
+    kept as <date>-<scales>-<HHMM it started>.md."""
+    if not results_file.exists():
+        return
+    m = re.search(r"started \d{4}-\d{2}-\d{2} (\d{2}):(\d{2})", results_file.read_text())
+    stamp = f"{m[1]}{m[2]}" if m else time.strftime("%H%M", time.gmtime(results_file.stat().st_mtime))
+    target = results_file.with_name(f"{results_file.stem}-{stamp}.md")
+    n = 2
+    while target.exists():
+        target = results_file.with_name(f"{results_file.stem}-{stamp}-{n}.md")
+        n += 1
+    results_file.rename(target)
+
+
 def update_history(report: Report, results_file: Path) -> None:
     text = HISTORY_FILE.read_text() if HISTORY_FILE.exists() else ""
     begin, end = "<!-- latest-results:begin -->", "<!-- latest-results:end -->"
@@ -804,6 +823,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     name = f"{started:%Y-%m-%d}-{'-'.join(scale_name(s) for s in args.scales)}{'-quick' if args.quick else ''}.md"
     results_file = args.out / name
+    keep_earlier(results_file)
     text = report.markdown()
     results_file.write_text(f"# Benchmark results\n\n{text}\n")
     print(report.table())
