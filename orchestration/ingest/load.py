@@ -110,6 +110,11 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
             con.register("raw_rows_batch", batch)
             con.execute("insert into raw.rows select * from raw_rows_batch")
             con.unregister("raw_rows_batch")
+        for big in parsed.bulk:
+            big.register(con)
+            con.execute(f"insert into raw.rows select ?, ?, source_row, table_id, row_kind, cells from ({big.select_sql})",
+                        [lf.return_id, big.sheet])
+            big.unregister(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

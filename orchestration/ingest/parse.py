@@ -23,9 +23,10 @@ from pathlib import Path
 
 import yaml
 
+from .bulk import REDACTED, BulkRows, BulkSheet
 from .landing import LandingFile
 from .limits import LimitsConfigError
-from .readers import ReadError, Workbook, read_return
+from .readers import ReadError, Sheet, Workbook, read_return
 from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
@@ -50,14 +51,23 @@ class ParsedReturn:
     encoding: str | None = None
     tables: list[Table] = field(default_factory=list)
     rows: list[RawRow] = field(default_factory=list)
+    bulk: list[BulkRows] = field(default_factory=list)  # the rows of big sheets, as Arrow tables
     rows_read: int = 0
     profile: dict | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def all_rows(self):
+        """(sheet, source_row, table index, row kind, cells) of every row, of small and big sheets."""
+        for r in self.rows:
+            yield r.sheet, r.source_row, r.table_index, r.row_kind, r.cells
+        for b in self.bulk:
+            d = b.to_pydict()
+            yield from zip([b.sheet] * len(d["source_row"]), d["source_row"], d["table_id"], d["row_kind"], d["cells"])
+
 
 def _quarantine(parsed: ParsedReturn, reason: str) -> ParsedReturn:
     """Never half-loaded: a quarantined return keeps its row count but no rows."""
-    parsed.status, parsed.reason, parsed.tables, parsed.rows = "quarantined", reason, [], []
+    parsed.status, parsed.reason, parsed.tables, parsed.rows, parsed.bulk = "quarantined", reason, [], [], []
     return parsed
 
 
@@ -132,26 +142,25 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
         return _quarantine(parsed, f"{landing.source_file}: unexpected {exc.__class__.__name__} while reading "
                                    f"({exc}): expected the reader to accept or refuse the file; please report this")
     parsed.encoding = workbook.encoding
-    parsed.rows_read = sum(len(s.rows) for s in workbook.sheets)
+    parsed.rows_read = sum(s.n_rows for s in workbook.sheets)
     profile = parsed.profile or {}
 
     problems = []
     for sheet in workbook.sheets:
+        if sheet.columns is not None:
+            _parse_big_sheet(parsed, sheet, profile, problems)
+            continue
         if profile.get("sheet") and sheet.name != profile["sheet"]:
             tables = []
         else:
             tables = find_tables(sheet, forced_header_row=profile.get("header_row"))
-        for table in tables:
-            _apply_profile(table, profile)
-        usable = [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
+        usable = _usable(tables, profile)
         if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
-            where = f"sheet '{sheet.name}': " if sheet.name else ""
-            problems.append(f"{where}no header row with an offence, nationality or outcome column "
-                            f"in the first {FIRST_HEADER_WITHIN:,} rows")
+            problems.append(_no_header(sheet.name))
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
 
     if not parsed.tables:
-        if parsed.rows_read == 0 or all(r.row_kind == "blank" for r in parsed.rows):
+        if parsed.rows_read == 0 or all(kind == "blank" for _, _, _, kind, _ in parsed.all_rows()):
             return _quarantine(parsed, f"{landing.source_file}: no non-blank rows: expected a header row and data")
         detail = "; ".join(problems) or "no table found"
         return _quarantine(
@@ -162,22 +171,54 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
     return parsed
 
 
-REDACTED = "[redacted: personal data]"
-
-
-def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tables: list[Table]) -> None:
-    by_row: dict[int, int] = {}
+def _usable(tables: list[Table], profile: dict) -> list[Table]:
     for table in tables:
-        table_index = len(parsed.tables)
+        _apply_profile(table, profile)
+    return [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
+
+
+def _no_header(sheet: str) -> str:
+    where = f"sheet '{sheet}': " if sheet else ""
+    return f"{where}no header row with an offence, nationality or outcome column in the first {FIRST_HEADER_WITHIN:,} rows"
+
+
+def _add_tables(parsed: ParsedReturn, sheet: str, tables: list[Table]) -> None:
+    for table in tables:
         parsed.tables.append(table)
-        for r in range(table.header_row, table.last_row + 1):
-            by_row[r] = table_index
         if table.personal_data_cols:
             names = ", ".join(f"'{table.headers[c - 1]}'" for c in table.personal_data_cols)
             where = f"sheet '{sheet}' " if sheet else ""
             parsed.warnings.append(
                 f"{parsed.landing.source_file}: {where}columns {names} look like personal data; "
                 "their cells were redacted and are never published")
+
+
+def _parse_big_sheet(parsed: ParsedReturn, sheet: Sheet, profile: dict, problems: list[str]) -> None:
+    """The same as the row-by-row path below, with DuckDB doing the per-row work (bulk.py)."""
+    big = BulkSheet(sheet.name, sheet.columns)
+    try:
+        if profile.get("sheet") and sheet.name != profile["sheet"]:
+            tables = []
+        else:
+            tables = big.find_tables(forced_header_row=profile.get("header_row"))
+        usable = _usable(tables, profile)
+        if not usable and big.has_text():
+            problems.append(_no_header(sheet.name))
+        first_index = len(parsed.tables)
+        _add_tables(parsed, sheet.name, usable)
+        parsed.bulk.append(big.classify(usable, first_index))
+    finally:
+        big.close()
+    sheet.columns = None  # held by the BulkRows now
+
+
+def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tables: list[Table]) -> None:
+    by_row: dict[int, int] = {}
+    first_index = len(parsed.tables)
+    _add_tables(parsed, sheet, tables)
+    for k, table in enumerate(tables):
+        for r in range(table.header_row, table.last_row + 1):
+            by_row[r] = first_index + k
     after_blank = False  # a blank row since the current table's last data row
     for i, cells in enumerate(rows, start=1):
         table_index = by_row.get(i)

@@ -25,11 +25,14 @@ import datetime as dt
 import gc
 import io
 import re
+import os
 import zipfile
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from operator import itemgetter
 from pathlib import Path
 
+import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from .limits import MB, ReadLimits, env_var, format_mb
@@ -41,8 +44,78 @@ class ReadError(Exception):
 
 @dataclass
 class Sheet:
+    """A sheet's rows, every cell as text. A small sheet is a list of lists; a big one
+    (more than `bulk_min_rows()` rows) is an Arrow table instead, so that millions of rows
+    are classified and written by DuckDB rather than one Python object at a time."""
+
     name: str  # the workbook's sheet name; "" for a CSV
     rows: list[list[str]] = field(default_factory=list)  # rows[i] is spreadsheet row i + 1
+    # A big sheet: columns c1..cN (string, null where a row is shorter) and `width`, the
+    # row's own number of cells; row i is spreadsheet row i + 1. `rows` is then empty.
+    columns: pa.Table | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return self.columns.num_rows if self.columns is not None else len(self.rows)
+
+
+BULK_MIN_ROWS = 100_000  # default; CR_BULK_MIN_ROWS overrides it (0: every sheet in bulk, for tests)
+_BATCH_ROWS = 65_536  # rows turned into Arrow at a time: bounds the Python objects alive at once
+
+
+def bulk_min_rows() -> int:
+    return int(os.environ.get("CR_BULK_MIN_ROWS", BULK_MIN_ROWS))
+
+
+class _RowCollector:
+    """Collects a sheet's rows: Python lists while few, Arrow record batches once the sheet
+    passes `bulk_min_rows()`, so a big sheet never exists as millions of Python lists."""
+
+    def __init__(self, bulk_min: int):
+        self.bulk_min = bulk_min
+        self.rows: list[list[str]] = []
+        self.batches: list[pa.RecordBatch] = []
+        self.count = 0
+
+    def append(self, row: list[str]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= _BATCH_ROWS and (self.batches or len(self.rows) > self.bulk_min):
+            self._flush()
+
+    def extend_blank(self, width: int, n: int) -> None:
+        for _ in range(n):
+            self.append([""] * width)
+
+    def _flush(self) -> None:
+        rows, self.rows = self.rows, []
+        columns = {f"c{i}": _compact(pa.array(col, pa.string()))
+                   for i, col in enumerate(zip_longest(*rows, fillvalue=None), start=1)}
+        columns["width"] = pa.array(map(len, rows), pa.int32(), size=len(rows))
+        self.batches.append(pa.RecordBatch.from_pydict(columns))
+
+    def sheet(self, name: str) -> Sheet:
+        if not self.batches and len(self.rows) <= self.bulk_min:
+            return Sheet(name=name, rows=self.rows)
+        if self.rows or not self.batches:
+            self._flush()
+        batches, self.batches = self.batches, []
+        width = max(b.num_columns - 1 for b in batches)
+        columns = {}
+        for name_ in [f"c{i}" for i in range(1, width + 1)]:
+            chunks = [b.column(name_) if name_ in b.schema.names else pa.nulls(b.num_rows, pa.string()) for b in batches]
+            if len({c.type for c in chunks}) > 1:  # plain in some batches, dictionary in others
+                chunks = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in chunks]
+            columns[name_] = pa.chunked_array(chunks)
+        columns["width"] = pa.chunked_array([b.column("width") for b in batches])
+        return Sheet(name=name, columns=pa.table(columns))
+
+
+def _compact(values: pa.Array) -> pa.Array:
+    """Dictionary-encoded when the column repeats itself (offences, outcomes, nationalities
+    on every row of a record-level return): a fraction of the memory of plain strings."""
+    encoded = values.dictionary_encode()
+    return encoded if len(encoded.dictionary) * 2 < len(values) else values
 
 
 @dataclass
@@ -207,21 +280,21 @@ def read_csv(path: Path, limits: ReadLimits | None = None) -> Workbook:
             delimiter = _sniff_delimiter(text.read(_SNIFF_CHARS))
             text.seek(0)
             with _no_cyclic_gc():
-                rows = _read_csv_rows(text, delimiter, limits)
+                sheet = _read_csv_rows(text, delimiter, limits)
             text.detach()
     except OSError as exc:
         raise ReadError(f"could not be read ({exc.strerror or exc}): expected a readable file") from exc
     except UnicodeDecodeError as exc:  # the file changed between detection and reading
         raise ReadError(f"could not be decoded as {encoding} ({exc.reason}): expected a stable file") from exc
-    return Workbook(sheets=[Sheet(name="", rows=rows)], encoding=encoding)
+    return Workbook(sheets=[sheet], encoding=encoding)
 
 
-def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> list[list[str]]:
+def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> Sheet:
     # The limit is the csv module's, process-wide: raising it only makes other readers more
     # permissive, and every CSV read here sets it to the configured value first.
     csv.field_size_limit(limits.max_csv_field_chars)
     reader = csv.reader(text, delimiter=delimiter)
-    rows: list[list[str]] = []
+    rows = _RowCollector(bulk_min_rows())
     append = rows.append
     # Returns repeat the same few values (offences, nationalities, counts) on every row:
     # one str object per distinct value instead of one per cell. Bounded, so a column of
@@ -230,10 +303,12 @@ def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> list[list[str]]:
     canonical = seen.setdefault
     max_rows, max_cells = limits.max_rows_per_sheet, limits.max_cells_per_file
     cells = 0
+    n = 0
     try:
         for row in reader:
             cells += len(row)
-            if len(rows) >= max_rows:
+            n += 1
+            if n > max_rows:
                 raise _over("has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
             if cells > max_cells:
                 raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
@@ -248,7 +323,7 @@ def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> list[list[str]]:
                 f"{env_var('max_csv_field_chars')} to read it): expected a CSV file with balanced quotes"
             ) from exc
         raise ReadError(f"line {reader.line_num:,}: malformed CSV ({exc})") from exc
-    return rows
+    return rows.sheet("")
 
 
 # -------------------------------------------------------------------------------- XLSX
@@ -282,7 +357,7 @@ def read_xlsx(path: Path, limits: ReadLimits | None = None) -> Workbook:
         with workbook, _no_cyclic_gc():
             for name in workbook.sheet_names:
                 rows, cells = _sheet_rows(workbook.get_sheet_by_name(name), limits, cells)
-                sheets.append(Sheet(name=name, rows=rows))
+                sheets.append(rows.sheet(name))
     except ReadError:
         raise
     except (KeyboardInterrupt, SystemExit):
@@ -292,31 +367,33 @@ def read_xlsx(path: Path, limits: ReadLimits | None = None) -> Workbook:
     return Workbook(sheets=sheets)
 
 
-def _sheet_rows(sheet, limits: ReadLimits, cells: int) -> tuple[list[list[str]], int]:
+def _sheet_rows(sheet, limits: ReadLimits, cells: int) -> tuple[_RowCollector, int]:
     """The sheet's rows from row 1, as text, without the blank rows at its end.
 
     iter_rows() yields the rows above the used range as empty rows, but not the columns to
     its left: a sheet whose first cell is C5 yields rows of the width of C:..., so the
     missing columns are put back to keep every cell in its spreadsheet column."""
     start = sheet.start
+    rows = _RowCollector(bulk_min_rows())
     if start is None:  # no cells at all
-        return [], cells
+        return rows, cells
     pad = [""] * start[1]
-    rows: list[list[str]] = []
     blank_run = 0  # blank rows seen since the last row with text, not yet kept
     max_rows, max_cells = limits.max_rows_per_sheet, limits.max_cells_per_file
     for values in sheet.iter_rows():
-        texts = [v if v == "" else cell_text(v) for v in values]
+        # str and float are nearly every cell: handled inline, the rest by cell_text
+        texts = [v.strip() if type(v) is str else (str(int(v)) if v.is_integer() else repr(v))
+                 if type(v) is float else cell_text(v) for v in values]
         if not any(texts):
             blank_run += 1
             continue
-        if len(rows) + blank_run + 1 > max_rows:
+        if rows.count + blank_run + 1 > max_rows:
             raise _over("a sheet has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
         width = len(pad) + len(texts)
         cells += width * (blank_run + 1)
         if cells > max_cells:
             raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
-        rows.extend([""] * width for _ in range(blank_run))
+        rows.extend_blank(width, blank_run)
         blank_run = 0
         rows.append(pad + texts if pad else texts)
     return rows, cells

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -192,10 +193,20 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
     """Tables in reading order. Once a table starts, every following row belongs to it
     until a new header row appears after a blank row (or after a caption that follows a
     blank row; the caption then titles the new table)."""
-    rows = sheet.rows
+    return find_tables_in(sheet.name, sheet.rows, len(sheet.rows), range(len(sheet.rows)), forced_header_row)
+
+
+def find_tables_in(sheet_name: str, rows, n_rows: int, indices: Iterable[int],
+                   forced_header_row: int | None = None) -> list[Table]:
+    """find_tables over `rows` (anything indexable by 0-based row) visiting only `indices`,
+    in order: every row before the first table and within FIRST_HEADER_WITHIN (or up to a
+    forced header row), and after that at least every row that can start a table (the row
+    after a blank row or a caption), with the one or two rows before each. A big sheet
+    passes just those rows (see bulk.py); every other row belongs to the table above it."""
     tables: list[Table] = []
     title_lines: list[str] = []
-    for i, row in enumerate(rows):
+    for i in indices:
+        row = rows[i]
         if not tables and not forced_header_row and i >= FIRST_HEADER_WITHIN:
             break
         if forced_header_row:
@@ -207,19 +218,21 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
                 score_header(row))
         if starts_new:
             score = score_header(row)
-            if tables and _is_caption(rows, i - 1):
-                tables[-1].last_row = i - 1  # the caption belongs to the new table
-                title_lines = _nonblank(rows[i - 1])
+            if tables:
+                tables[-1].last_row = i  # every row down to this header belongs to the table above
+                if _is_caption(rows, i - 1):
+                    tables[-1].last_row = i - 1  # the caption belongs to the new table
+                    title_lines = _nonblank(rows[i - 1])
             title = " ".join(title_lines)
             table = Table(
-                sheet=sheet.name,
+                sheet=sheet_name,
                 header_row=i + 1,
                 headers=list(row),
                 roles=score.roles,
                 personal_data_cols=score.personal_data_cols,
                 title=title,
                 # a period named in the title block, else a sheet named like one ('2022-23')
-                default_period=period_in_title(title) or (sheet.name.strip() if looks_like_period(sheet.name) else None),
+                default_period=period_in_title(title) or (sheet_name.strip() if looks_like_period(sheet_name) else None),
                 last_row=i + 1,
             )
             # Cross-tab: several count columns headed by periods or by nationalities; a
@@ -233,8 +246,8 @@ def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Tabl
                 table.roles.pop("count", None)
             tables.append(table)
             title_lines = []
-        elif tables:
-            tables[-1].last_row = i + 1
-        elif _nonblank(row):
+        elif not tables and _nonblank(row):
             title_lines.append(" ".join(_nonblank(row)))
+    if tables:
+        tables[-1].last_row = n_rows  # the last table runs to the end of the sheet
     return tables

@@ -1,0 +1,104 @@
+"""A big sheet is parsed by DuckDB (orchestration/ingest/bulk.py), a small one row by row
+(parse.py). Both must give the same tables, row kinds, table ids and cells for any sheet:
+parse every input twice, once with every sheet treated as big (CR_BULK_MIN_ROWS=0)."""
+
+import contextlib
+import csv
+import dataclasses
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzz.gen import FORCES, TRIED, csv_tables, fuzz_settings, mutated_fixtures, parse_in_landing, write_xlsx, xlsx_books
+
+# Cells that sit on the edges of classify_row and of table detection: totals, notes in
+# every form _NOTE knows (and near misses), captions, personal data, periods across.
+TRICKY = ["", "", "", "Total", "Grand total", "Sub total", "TOTAL", "Totals", "totally", "Subtotal", "Theft total",
+          "Note: figures are provisional", "Notes", "notebook", "Source: force systems", "ſource: x", "sources",
+          "* see note", "** x", "*x", "[1] counts under 5", "1. data", "12) x", "1.5", "3.", "x.", "[a]",
+          "Theft", "Shoplifting", "Assault without injury", "British", "Polish", "Not recorded", "12", "<5", "*", "0",
+          "Table 2: by nationality", "Offence", "Nationality", "Count", "Name", "2022/23", "2023/24", "  "]
+HEADERS = [["Offence", "Nationality", "Count"], ["Offence", "Count"], ["Offence", "2022/23", "2023/24", "Total"],
+           ["URN", "Offence", "Outcome", "Nationality", "Name", "Age"], ["Nationality", "Number of CRs"],
+           ["Offence", "British", "Polish", "Not recorded", "Total"], ["Crime Type", "Qty"]]
+
+
+@st.composite
+def tricky_sheets(draw) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for _ in range(draw(st.integers(1, 3))):  # tables, each maybe after a blank row and a caption
+        for _ in range(draw(st.integers(0, 2))):
+            rows.append(draw(st.sampled_from([[], ["Table 2: by nationality"], ["Community resolutions 2023/24"]])))
+        header = draw(st.sampled_from(HEADERS))
+        rows.append(list(header))
+        for _ in range(draw(st.integers(0, 12))):
+            width = draw(st.integers(0, len(header) + 1))
+            rows.append([draw(st.sampled_from(TRICKY)) for _ in range(width)])
+    return rows
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@contextlib.contextmanager
+def _bulk_min_rows(value: str):
+    old = os.environ.get("CR_BULK_MIN_ROWS")
+    os.environ["CR_BULK_MIN_ROWS"] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["CR_BULK_MIN_ROWS"]
+        else:
+            os.environ["CR_BULK_MIN_ROWS"] = old
+
+
+def _both_ways(force: str, name: str, data: bytes):
+    results = []
+    for value in ("1000000000", "0"):
+        with _bulk_min_rows(value), tempfile.TemporaryDirectory() as d:
+            p = parse_in_landing(Path(d), force, name, data)
+            results.append((p.status, p.reason, p.rows_read, [dataclasses.asdict(t) for t in p.tables],
+                            list(p.all_rows()), p.warnings))
+    return results
+
+
+def _assert_same(row_by_row, bulk):
+    for part, (a, b) in zip(["status", "reason", "rows read", "tables", "rows", "warnings"], zip(row_by_row, bulk)):
+        assert a == b, part
+
+
+@fuzz_settings(300, deadline_s=5.0)
+@given(tricky_sheets(), st.sampled_from(FORCES))
+def test_tricky_sheets_parse_the_same_in_bulk(rows, force):
+    TRIED["tricky sheets (bulk = row by row)"] += 1
+    _assert_same(*_both_ways(force, "returns.csv", _csv_bytes(rows)))
+
+
+@fuzz_settings(150, deadline_s=5.0)
+@given(st.one_of(csv_tables().map(lambda t: ("csv", t)), xlsx_books().map(lambda b: ("xlsx", b))), st.sampled_from(FORCES))
+def test_generated_returns_parse_the_same_in_bulk(generated, force):
+    TRIED["generated returns (bulk = row by row)"] += 1
+    fmt, content = generated
+    if fmt == "csv":
+        data = content.to_bytes()
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            write_xlsx(content, Path(d) / "book.xlsx")
+            data = (Path(d) / "book.xlsx").read_bytes()
+    _assert_same(*_both_ways(force, f"returns.{fmt}", data))
+
+
+@fuzz_settings(150, deadline_s=5.0)
+@given(mutated_fixtures())
+def test_damaged_sample_returns_parse_the_same_in_bulk(mutation):
+    TRIED["damaged sample returns (bulk = row by row)"] += 1
+    force, name, data, _kind = mutation
+    _assert_same(*_both_ways(force, name, data))
