@@ -64,6 +64,7 @@ class BulkSheet:
         self.width = columns.num_columns - 1  # c1..cN and width
         self.cols = [f"c{i}" for i in range(1, self.width + 1)]
         self.con = duckdb.connect()
+        self.con.execute("set enable_progress_bar = false")  # it would print to stdout
         self.columns = columns.append_column("r", pa.array(range(self.n_rows), pa.int32()))
         self.con.register("sheet_in", self.columns)
         # cells filled in the row: s.c1 ... so that the same text serves the final select

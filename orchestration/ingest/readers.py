@@ -24,8 +24,9 @@ import csv
 import datetime as dt
 import gc
 import io
-import re
 import os
+import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -33,6 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
 from .limits import MB, ReadLimits, env_var, format_mb
@@ -103,10 +105,8 @@ class _RowCollector:
         width = max(b.num_columns - 1 for b in batches)
         columns = {}
         for name_ in [f"c{i}" for i in range(1, width + 1)]:
-            chunks = [b.column(name_) if name_ in b.schema.names else pa.nulls(b.num_rows, pa.string()) for b in batches]
-            if len({c.type for c in chunks}) > 1:  # plain in some batches, dictionary in others
-                chunks = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in chunks]
-            columns[name_] = pa.chunked_array(chunks)
+            columns[name_] = _chunked([b.column(name_) if name_ in b.schema.names else pa.nulls(b.num_rows, pa.string())
+                                       for b in batches])
         columns["width"] = pa.chunked_array([b.column("width") for b in batches])
         return Sheet(name=name, columns=pa.table(columns))
 
@@ -277,16 +277,164 @@ def read_csv(path: Path, limits: ReadLimits | None = None) -> Workbook:
             encoding = _detect_encoding(fh)
             fh.seek(0)
             text = io.TextIOWrapper(fh, encoding=encoding, newline="")
-            delimiter = _sniff_delimiter(text.read(_SNIFF_CHARS))
-            text.seek(0)
-            with _no_cyclic_gc():
-                sheet = _read_csv_rows(text, delimiter, limits)
+            sample = text.read(_SNIFF_CHARS)
+            delimiter = _sniff_delimiter(sample)
+            sheet = None
+            if path.stat().st_size >= bulk_min_rows() * _BYTES_PER_ROW:
+                sheet = _read_csv_duckdb(fh, encoding, delimiter, sample, limits)
+            if sheet is None:
+                text.seek(0)
+                with _no_cyclic_gc():
+                    sheet = _read_csv_rows(text, delimiter, limits)
             text.detach()
     except OSError as exc:
         raise ReadError(f"could not be read ({exc.strerror or exc}): expected a readable file") from exc
     except UnicodeDecodeError as exc:  # the file changed between detection and reading
         raise ReadError(f"could not be decoded as {encoding} ({exc.reason}): expected a stable file") from exc
     return Workbook(sheets=[sheet], encoding=encoding)
+
+
+_BYTES_PER_ROW = 64  # a CSV of more than bulk_min_rows() * this many bytes is tried with DuckDB's reader
+# What str.strip() strips: DuckDB's trim(s, characters) is given the same set.
+_PY_WHITESPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+
+
+_BLANK_LINE = b"\x01"  # written where a blank line was, so DuckDB's reader keeps the row
+
+
+_PART_BYTES = 16 * MB  # DuckDB reads the copy in parts of about this size: its memory stays bounded
+
+
+def _copy_for_duckdb(fh, encoding: str, delimiter: str, folder: Path) -> list[Path] | None:
+    """Copy the CSV into `folder` as UTF-8 parts cut at line ends between records, each
+    blank line holding one _BLANK_LINE byte (DuckDB's reader skips blank lines; they are
+    rows here). None when the file holds what the two readers could read differently: a
+    NUL, a _BLANK_LINE byte of its own, a carriage return that does not end a line (the
+    csv module ends a row there), or quoting other than quotes that open a field, close it
+    or are doubled inside it (the csv module reads a quote inside an unquoted field, text
+    after a closing quote or a quote never closed in its own forgiving way)."""
+    d = re.escape(delimiter.encode())
+    quoted = re.compile(rb'(?<![^' + d + rb'\n])"[^"]*(?:""[^"]*)*"(?![^' + d + rb'\r\n])')
+    fh.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts: list[Path] = []
+    out = None
+    carry = b""
+    try:
+        while True:
+            raw = fh.read(_CHUNK)
+            final = not raw
+            data = carry + decoder.decode(raw, final=final).encode("utf-8")
+            if b"\x00" in data or _BLANK_LINE in data:
+                return None
+            if data.count(b"\r") - data.count(b"\r\n") != (1 if data.endswith(b"\r") and not final else 0):
+                return None
+            if final:
+                cut = len(data) - 1
+            else:
+                cut = len(data)
+                while (cut := data.rfind(b"\n", 0, cut)) >= 0 and data.count(b'"', 0, cut) % 2:
+                    pass  # this line end is inside a quoted field
+                if cut < 0:
+                    if len(data) > 16 * MB:  # one quoted field this long: leave it to the csv module
+                        return None
+                    carry = data
+                    continue
+            segment, carry = data[:cut + 1], data[cut + 1:]
+            if b'"' in segment and b'"' in quoted.sub(b"", segment):
+                return None
+            # every segment starts a line: "\n" in front finds a blank first line
+            marked = b"\n" + segment
+            for _ in range(2):  # twice: in "\n\n\n" one pass finds one blank line of two
+                marked = marked.replace(b"\n\n", b"\n\x01\n").replace(b"\n\r\n", b"\n\x01\r\n")
+            if out is None or out.tell() >= _PART_BYTES:
+                if out is not None:
+                    out.close()
+                parts.append(folder / f"part{len(parts):05d}.csv")
+                out = parts[-1].open("wb")
+            out.write(marked[1:])
+            if final:
+                return parts
+    finally:
+        if out is not None:
+            out.close()
+
+
+def _read_csv_duckdb(fh, encoding: str, delimiter: str, sample: str, limits: ReadLimits) -> Sheet | None:
+    """A big CSV read by DuckDB's CSV reader (from a UTF-8 copy, see _copy_for_duckdb),
+    several times faster than the csv module; or None when the file is outside what both
+    readers read the same way (see _copy_for_duckdb; also a blank line inside quotes,
+    rows wider than the first 64 KB suggest, over-long fields, no room for the copy): the
+    csv module then reads it and reports any problem. A property test reads CSVs both ways
+    and compares."""
+    rows_in_sample = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    width = max((len(r) for r in rows_in_sample), default=1)
+    cols = [f"c{i}" for i in range(1, width + 1)]
+    import duckdb  # here: the readers are also used where the warehouse is not
+
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # it would print to stdout
+    folder = tempfile.TemporaryDirectory(prefix="cr-csv-")
+    try:
+        try:
+            parts = _copy_for_duckdb(fh, encoding, delimiter, Path(folder.name))
+        except OSError:
+            return None
+        if parts is None:
+            return None
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+        batches, n_rows, n_cells = [], 0, 0
+        for part in parts:  # a part at a time: memory stays bounded
+            table = con.sql(f"""select * from read_csv('{_sql_text(str(part))}', header = false, auto_detect = false,
+                delim = '{_sql_text(delimiter)}', quote = '"', escape = '"', null_padding = true, parallel = false,
+                nullstr = chr(0), strict_mode = true, encoding = 'utf-8', max_line_size = 16777216,
+                columns = {columns})""").to_arrow_table()
+            part.unlink()
+            for batch in table.to_batches():
+                valid = [pc.is_valid(batch.column(c)) for c in cols]
+                width = pc.cast(valid[0], pa.int32())
+                for v in valid[1:]:
+                    width = pc.add(width, pc.cast(v, pa.int32()))
+                blank = pc.fill_null(pc.and_(pc.equal(width, 1), pc.equal(batch.column("c1"), _BLANK_LINE.decode())), False)
+                longest = max((pc.max(pc.utf8_length(batch.column(c))).as_py() or 0) for c in cols)
+                marks = sum(pc.sum(pc.match_substring(batch.column(c), _BLANK_LINE.decode())).as_py() or 0 for c in cols)
+                n_rows, n_cells = n_rows + batch.num_rows, n_cells + (pc.sum(width).as_py() or 0)
+                if n_rows > limits.max_rows_per_sheet or n_cells > limits.max_cells_per_file or longest > limits.max_csv_field_chars:
+                    return None  # the csv module's reader reports it, with the line
+                if marks != pc.sum(blank).as_py():
+                    return None  # a blank line inside a quoted field
+                arrays = {c: _trimmed(pc.if_else(blank, pa.scalar(None, pa.string()), batch.column(c)) if c == "c1"
+                                      else batch.column(c)) for c in cols}
+                arrays["width"] = pc.if_else(blank, pa.scalar(0, pa.int32()), width)
+                batches.append(arrays)
+            del table
+    except (duckdb.Error, pa.ArrowException):  # DuckDB refused the file (errors may arrive through Arrow)
+        return None
+    finally:
+        con.close()
+        folder.cleanup()
+    if n_rows == 0:
+        return None
+    return Sheet(name="", columns=pa.table({name: _chunked([b[name] for b in batches]) for name in cols + ["width"]}))
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _chunked(chunks: list[pa.Array]) -> pa.ChunkedArray:
+    if len({c.type for c in chunks}) > 1:  # plain in some batches, dictionary in others
+        chunks = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in chunks]
+    return pa.chunked_array(chunks)
+
+
+def _trimmed(values: pa.Array) -> pa.Array:
+    """Cells stripped as str.strip() strips them (Arrow's trim, given the same characters:
+    much faster than DuckDB's trim with a character list), repeated values dictionary-encoded."""
+    values = _compact(values)
+    if pa.types.is_dictionary(values.type):  # trim each distinct value once
+        return pa.DictionaryArray.from_arrays(values.indices, pc.utf8_trim(values.dictionary, characters=_PY_WHITESPACE))
+    return pc.utf8_trim(values, characters=_PY_WHITESPACE)
 
 
 def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> Sheet:

@@ -10,10 +10,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import given
+from unittest import mock
+
+from hypothesis import event, given
 from hypothesis import strategies as st
 
-from tests.fuzz.gen import FORCES, TRIED, csv_tables, fuzz_settings, mutated_fixtures, parse_in_landing, write_xlsx, xlsx_books
+from tests.fuzz.gen import (FORCES, TRIED, csv_tables, csvish_bytes, fuzz_settings, mutated_fixtures, parse_in_landing,
+                            write_xlsx, xlsx_books)
 
 # Cells that sit on the edges of classify_row and of table detection: totals, notes in
 # every form _NOTE knows (and near misses), captions, personal data, periods across.
@@ -102,3 +105,50 @@ def test_damaged_sample_returns_parse_the_same_in_bulk(mutation):
     TRIED["damaged sample returns (bulk = row by row)"] += 1
     force, name, data, _kind = mutation
     _assert_same(*_both_ways(force, name, data))
+
+
+def _read_both_ways(data: bytes):
+    """read_csv's result (rows as lists, encoding) or its error, by the csv module and by
+    DuckDB's reader (which CR_BULK_MIN_ROWS=0 tries for every CSV)."""
+    from orchestration.ingest.readers import ReadError, read_csv
+
+    from orchestration.ingest import readers
+
+    results = []
+    for value in ("1000000000", "0"):
+        outcomes = []
+        real = readers._read_csv_duckdb
+
+        def recording(*args):
+            outcomes.append(real(*args))
+            return outcomes[-1]
+
+        with _bulk_min_rows(value), tempfile.TemporaryDirectory() as d, \
+                mock.patch.object(readers, "_read_csv_duckdb", recording):
+            path = Path(d) / "returns.csv"
+            path.write_bytes(data)
+            try:
+                book = read_csv(path)
+                if value == "0":
+                    event("read by DuckDB" if outcomes and outcomes[0] is not None
+                          else "read by the csv module (not plain enough for DuckDB)")
+            except ReadError as exc:
+                results.append(("error", str(exc)))
+                continue
+            sheet = book.sheets[0]
+            if sheet.columns is not None:
+                cols = sheet.columns.to_pydict()
+                widths = cols.pop("width")
+                rows = [[cols[f"c{i}"][k] for i in range(1, w + 1)] for k, w in enumerate(widths)]
+            else:
+                rows = sheet.rows
+            results.append((book.encoding, rows))
+    return results
+
+
+@fuzz_settings(400, deadline_s=5.0)
+@given(st.one_of(csv_tables().map(lambda t: t.to_bytes()), csvish_bytes(), tricky_sheets().map(_csv_bytes)))
+def test_duckdb_reads_a_csv_as_the_csv_module_does(data):
+    TRIED["csv by DuckDB = csv module"] += 1
+    by_csv_module, by_duckdb = _read_both_ways(data)
+    assert by_duckdb == by_csv_module
