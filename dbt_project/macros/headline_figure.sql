@@ -6,13 +6,13 @@
         '{{ figure_id }}' as figure_id,
         '{{ label }}' as figure,
         'count' as measure,
-        coalesce(sum(count_low), 0)::bigint as value_low,
-        coalesce(sum(count_high), 0)::bigint as value_high,
+        coalesce(sum(total_low), 0)::bigint as value_low,
+        coalesce(sum(total_high), 0)::bigint as value_high,
         count(distinct force_name) filter (where count_high > 0) as forces_contributing,
-        round(coalesce(sum(count_low) filter (where nationality_category = 'unknown'), 0)
-              / nullif(sum(count_low), 0), 4) as share_nationality_not_recorded,
+        round(coalesce(sum(total_low) filter (where nationality_category = 'unknown'), 0)
+              / nullif(sum(total_low), 0), 4) as share_nationality_not_recorded,
         '{{ definition }}' as definition
-    from {{ ref('int_community_resolutions') }}
+    from {{ ref('int_community_resolution_groups') }}
     where in_{{ view }}_view and ({{ condition }})
 {%- endmacro %}
 
@@ -29,7 +29,7 @@
         count(distinct force_name) filter (where count_high > 0) as forces_contributing,
         cast(null as double) as share_nationality_not_recorded,
         '{{ definition }}' as definition
-    from {{ ref('int_community_resolutions') }}
+    from {{ ref('int_community_resolution_groups') }}
     where has_offence_column and has_nationality_column
       and nationality_category = 'foreign' and nationality_iso3 is not null and nationality_iso3 <> 'XXA'
       and ({{ condition }})

@@ -1,5 +1,8 @@
 -- The conformed observation (DESIGN.md): one count reported by one force for one
 -- combination of attributes, outcome 8 only, with bounds and provenance to the cell.
+-- A view: the marts read the same rows grouped (int_community_resolution_groups).
+{{ config(materialized='view') }}
+
 select
     force_code,
     force_name,

@@ -7,7 +7,7 @@
 -- nationality_rule 'unmapped' and listed in marts.unmapped_values.
 with distinct_values as (
     select distinct nationality_raw
-    from {{ ref('stg_raw__observations') }}
+    from {{ ref('int_observation_groups') }}
     where has_nationality_column
 ),
 

@@ -1,26 +1,25 @@
 -- Every observation of every current return, interpreted, with what happens to it.
 -- Views: a force that gives offences and nationalities as separate tables (or files) of
 -- the same population must not be added up twice. A force's offence view is its tables
--- with an offence column (all its tables if none has one); its nationality view likewise.
--- Offence marts and figures read the offence view, nationality ones the nationality view.
--- Disposition:
+-- with an offence column (all its tables if none has one); its nationality view likewise
+-- (int_force_views). Offence marts and figures read the offence view, nationality ones the
+-- nationality view.
+-- Disposition (macros/dispositions.sql):
 --   loaded      a community resolution count that reaches the marts
 --   filtered    another outcome type (not a community resolution)
 --   quarantined a count that cannot be read, an outcome that cannot be recognised,
 --               or a return whose force is unknown
+-- A view over the parsed cells (stg_raw__observations, a table) and the small maps: one
+-- row per cell with provenance, for analysts and checks. The marts read the same rules
+-- applied to groups of cells (int_observation_summary), which costs far less at scale.
+{{ config(materialized='view') }}
+
 with obs as (
     select * from {{ ref('stg_raw__observations') }}
 ),
 
 returns as (
     select * from {{ ref('int_returns') }}
-),
-
-force_views as (
-    select r.force_slug, bool_or(o.has_offence_column) as any_offence_table, bool_or(o.has_nationality_column) as any_nationality_table
-    from obs as o
-    inner join returns as r using (return_id)
-    group by r.force_slug
 )
 
 select
@@ -43,13 +42,8 @@ select
     coalesce(p.period_type, 'not given') as period_type,
     p.period_start,
     p.period_end,
-    case when p.fy_start_year is not null
-        then p.fy_start_year::varchar || '/' || lpad(((p.fy_start_year + 1) % 100)::varchar, 2, '0')
-    end as financial_year,
-    case
-        when p.period_type = 'calendar_year' then year(p.period_start)::varchar
-        when p.fy_start_year is not null then p.fy_start_year::varchar || '/' || lpad(((p.fy_start_year + 1) % 100)::varchar, 2, '0')
-    end as period_label,
+    p.financial_year,
+    p.period_label,
 
     o.has_offence_column,
     o.offence_code_raw,
@@ -61,7 +55,7 @@ select
     om.offence_rule,
 
     o.outcome_raw,
-    case when o.has_outcome_column then oc.outcome_type else '8' end as outcome_type,
+    {{ effective_outcome_type('o.has_outcome_column', 'oc.outcome_type') }} as outcome_type,
     case when o.has_outcome_column then oc.outcome_subtype end as outcome_subtype,
     case when o.has_outcome_column then 'outcome column' else 'implied: the return answers for community resolutions only' end as outcome_rule,
 
@@ -75,36 +69,25 @@ select
     o.offender_age_raw as offender_age_band,
     o.offender_sex_raw as offender_sex,
     o.victim_age_raw as victim_age_band,
-    {{ age_low('o.victim_age_raw') }} as victim_age_low,
-    {{ age_high('o.victim_age_raw') }} as victim_age_high,
+    am.victim_age_low,
+    am.victim_age_high,
 
     o.count_raw,
-    {{ count_rule('o.count_raw') }} as count_rule,
-    {{ count_low('o.count_raw') }} as count_low,
-    {{ count_high('o.count_raw') }} as count_high,
+    cm.count_rule,
+    cm.count_low,
+    cm.count_high,
 
-    case
-        when r.status <> 'loaded' then 'quarantined'
-        when {{ count_rule('o.count_raw') }} = 'unreadable' then 'quarantined'
-        when o.has_outcome_column and oc.outcome_type is null then 'quarantined'
-        when (case when o.has_outcome_column then oc.outcome_type else '8' end) <> '8' then 'filtered'
-        else 'loaded'
-    end as disposition,
-    case
-        when r.status <> 'loaded' then r.reason
-        when {{ count_rule('o.count_raw') }} = 'unreadable'
-            then 'unreadable count ''' || o.count_raw || ''' in column ' || coalesce(o.source_column, '?') || ': expected a whole number, a dash, or a suppression mark such as <5 or *'
-        when o.has_outcome_column and oc.outcome_type is null
-            then 'unrecognised outcome ''' || o.outcome_raw || ''': expected a Home Office outcome type such as ''8: Community resolution'''
-        when (case when o.has_outcome_column then oc.outcome_type else '8' end) <> '8'
-            then 'outcome ' || oc.outcome_type || ' is not a community resolution'
-    end as disposition_reason
+    {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type') }} as disposition,
+    {{ observation_disposition_reason('r.status', 'r.reason', 'cm.count_rule', 'o.count_raw', 'o.source_column',
+                                      'o.has_outcome_column', 'o.outcome_raw', 'oc.outcome_type') }} as disposition_reason
 from obs as o
 inner join returns as r using (return_id)
-inner join force_views as fv on r.force_slug = fv.force_slug
+inner join {{ ref('int_force_views') }} as fv on r.force_slug = fv.force_slug
 left join {{ ref('int_period_map') }} as p on o.period_raw = p.period_raw
 left join {{ ref('int_offence_map') }} as om
     on o.offence_code_raw is not distinct from om.offence_code_raw
     and o.offence_text_raw is not distinct from om.offence_text_raw
 left join {{ ref('int_outcome_map') }} as oc on o.outcome_raw = oc.outcome_raw
 left join {{ ref('int_nationality_map') }} as nm on o.nationality_raw = nm.nationality_raw
+left join {{ ref('int_count_map') }} as cm on o.count_raw = cm.count_raw
+left join {{ ref('int_victim_age_map') }} as am on o.victim_age_raw is not distinct from am.victim_age_raw

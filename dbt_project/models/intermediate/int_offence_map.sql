@@ -9,7 +9,7 @@
 --      ('Sexual Offences Act 2003 s.3 - Sexual assault on a female',
 --       'Sexual assault on a female (Sexual Offences Act 2003 s.3)').
 with distinct_values as (
-    select distinct offence_code_raw, offence_text_raw from {{ ref('stg_raw__observations') }}
+    select distinct offence_code_raw, offence_text_raw from {{ ref('int_observation_groups') }}
 ),
 
 code_forms as (

@@ -2,7 +2,7 @@
 -- 'Type 8 - Community Resolution' and 'Community Resolution' are all outcome 8; the words
 -- after the number are kept as the sub-type when they say more than 'community resolution'.
 with distinct_values as (
-    select distinct outcome_raw from {{ ref('stg_raw__observations') }} where has_outcome_column
+    select distinct outcome_raw from {{ ref('int_observation_groups') }} where has_outcome_column
 ),
 
 keyed as (

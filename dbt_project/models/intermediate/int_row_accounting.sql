@@ -1,5 +1,9 @@
 -- Every input row accounted for: loaded, filtered (with reason) or quarantined (with
 -- reason). A row of a quarantined or refused return is counted from rows_read.
+-- A view (one row per source row, evaluated when queried): the marts read the same
+-- accounting summed per return (int_row_dispositions).
+{{ config(materialized='view') }}
+
 with obs as (
     select
         return_id, sheet, source_row,

@@ -12,11 +12,11 @@ select
     nationality_name,
     nationality_category,
     offence_group,
-    sum(count_low)::bigint as count_low,
-    sum(count_high)::bigint as count_high,
-    count(*) filter (where count_low <> count_high)::bigint as suppressed_cells,
-    count(*)::bigint as observations
-from {{ ref('int_community_resolutions') }}
+    sum(total_low)::bigint as count_low,
+    sum(total_high)::bigint as count_high,
+    coalesce(sum(observations) filter (where count_low <> count_high), 0)::bigint as suppressed_cells,
+    sum(observations)::bigint as observations
+from {{ ref('int_community_resolution_groups') }}
 where in_nationality_view
 group by all
 order by force_name, period_label, nationality_category, nationality_name, offence_group

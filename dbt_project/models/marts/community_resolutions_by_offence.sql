@@ -11,11 +11,11 @@ select
     offence_subgroup,
     ho_offence_code,
     ho_offence_name,
-    sum(count_low)::bigint as count_low,
-    sum(count_high)::bigint as count_high,
-    count(*) filter (where count_low <> count_high)::bigint as suppressed_cells,
-    count(*)::bigint as observations
-from {{ ref('int_community_resolutions') }}
+    sum(total_low)::bigint as count_low,
+    sum(total_high)::bigint as count_high,
+    coalesce(sum(observations) filter (where count_low <> count_high), 0)::bigint as suppressed_cells,
+    sum(observations)::bigint as observations
+from {{ ref('int_community_resolution_groups') }}
 where in_offence_view
 group by all
 order by force_name, period_label, offence_group, ho_offence_code

@@ -24,7 +24,7 @@ per_force_rows as (
         sum(a.row_count) filter (where a.disposition = 'loaded') as rows_loaded,
         sum(a.row_count) filter (where a.disposition = 'filtered') as rows_filtered,
         sum(a.row_count) filter (where a.disposition = 'quarantined') as rows_quarantined
-    from {{ ref('int_row_accounting') }} as a
+    from {{ ref('int_row_dispositions') }} as a
     inner join returns as r using (return_id)
     group by r.force_slug
 ),
@@ -36,9 +36,9 @@ per_force_data as (
         string_agg(distinct period_label, ', ' order by period_label) as periods_covered,
         string_agg(distinct period_type, ', ' order by period_type) as period_types,
         bool_or(has_nationality_column) as nationality_provided,
-        sum(count_low) filter (where in_offence_view)::bigint as community_resolutions_low,
-        sum(count_high) filter (where in_offence_view)::bigint as community_resolutions_high
-    from {{ ref('int_community_resolutions') }}
+        sum(total_low) filter (where in_offence_view)::bigint as community_resolutions_low,
+        sum(total_high) filter (where in_offence_view)::bigint as community_resolutions_high
+    from {{ ref('int_community_resolution_groups') }}
     group by force_code, force_name
 )
 
