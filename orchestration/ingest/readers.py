@@ -23,13 +23,15 @@ import contextlib
 import csv
 import datetime as dt
 import gc
+import html
 import io
 import os
 import re
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from itertools import islice, zip_longest
 from operator import itemgetter
 from pathlib import Path
 
@@ -497,14 +499,35 @@ def cell_text(value: object) -> str:
 def read_xlsx(path: Path, limits: ReadLimits | None = None) -> Workbook:
     limits = limits or ReadLimits.from_env()
     _check_file_size(path, limits)
-    _check_xlsx_zip(path, limits)
+    scan = _check_xlsx_zip(path, limits, defer_sheets=True)
     sheets = []
     cells = 0
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        with workbook, _no_cyclic_gc():
-            for name in workbook.sheet_names:
-                rows, cells = _sheet_rows(workbook.get_sheet_by_name(name), limits, cells)
+        # calamine parses a sheet (releasing the GIL) while this thread scans the next one's
+        # XML and turns the previous one into text: on two cores, big sheets read faster
+        with workbook, _no_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="calamine") as calamine:
+            names = workbook.sheet_names
+            if list(scan.deferred) != names:  # calamine sees other sheets: scan every part before any is read
+                for name in list(scan.deferred):
+                    scan.check_sheet(name)
+            parsing = []
+            if names:
+                scan.check_sheet(names[0])
+                parsing.append(calamine.submit(workbook.get_sheet_by_name, names[0]))
+            for k, name in enumerate(names):
+                if k + 1 < len(names):
+                    scan.check_sheet(names[k + 1])
+                sheet = parsing[k].result()
+                if k + 1 < len(names):
+                    parsing.append(calamine.submit(workbook.get_sheet_by_name, names[k + 1]))
+                parsing[k] = None  # the parsed sheet is released once converted
+                if sheet.end is not None and sheet.end[0] + 1 > bulk_min_rows():
+                    big, cells = _sheet_columns(sheet, limits, cells)
+                    sheets.append(Sheet(name=name, columns=big) if big.num_rows > bulk_min_rows()
+                                  else Sheet(name=name, rows=_rows(big)))  # mostly blank rows, now cut off
+                    continue
+                rows, cells = _sheet_rows(sheet, limits, cells)
                 sheets.append(rows.sheet(name))
     except ReadError:
         raise
@@ -547,6 +570,75 @@ def _sheet_rows(sheet, limits: ReadLimits, cells: int) -> tuple[_RowCollector, i
     return rows, cells
 
 
+def _sheet_columns(sheet, limits: ReadLimits, cells: int) -> tuple[pa.Table, int]:
+    """What _sheet_rows gives, for a big sheet: the cells converted a column at a time by
+    Arrow (a column of text, of whole numbers or of dates costs a few C loops instead of a
+    Python call per cell), the blank rows at the end cut off. The rows limit holds already:
+    calamine's range ends at the last cell with a value, which the scan of the worksheet
+    XML (_check_xlsx_zip) found within it."""
+    pad = sheet.start[1]
+    batches: list[dict[str, pa.Array]] = []
+    rows = sheet.iter_rows()
+    while block := list(islice(rows, _BATCH_ROWS)):
+        blank = pa.array([""] * len(block), pa.string()).dictionary_encode()
+        columns = [blank] * pad + [_compact(_column_text(col)) for col in zip_longest(*block, fillvalue=None)]
+        batch = {f"c{i}": col for i, col in enumerate(columns, start=1)}
+        batch["width"] = pa.array([pad + len(r) for r in block], pa.int32())
+        batches.append(batch)
+    names = [f"c{i}" for i in range(1, max(len(b) for b in batches))] + ["width"]
+    table = pa.table({name: _chunked([b.get(name, pa.nulls(len(b["width"]), pa.string())) for b in batches])
+                      for name in names})
+    filled = None
+    for name in names[:-1]:
+        has = pc.fill_null(pc.not_equal(table.column(name), ""), False)
+        filled = has if filled is None else pc.or_(filled, has)
+    last = pc.max(pc.indices_nonzero(filled)).as_py() if filled is not None else None
+    table = table.slice(0, 0 if last is None else last + 1)  # the blank rows at the end are not kept
+    cells += pc.sum(table.column("width")).as_py() or 0
+    if cells > limits.max_cells_per_file:
+        raise _over("has more than", f"{limits.max_cells_per_file:,} cells", f"{limits.max_cells_per_file:,}-cell",
+                    "max_cells_per_file")
+    return table, cells
+
+
+def _rows(table: pa.Table) -> list[list[str]]:
+    columns = table.to_pydict()
+    widths = columns.pop("width")
+    cells = list(columns.values())
+    return [[col[k] or "" for col in cells[:w]] for k, w in enumerate(widths)]
+
+
+def _column_text(values: tuple) -> pa.Array:
+    """cell_text of every value of a column (None past the end of a shorter row): at C speed
+    for a column of text, of whole numbers or of dates (blank cells allowed), one cell at a
+    time otherwise."""
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= {str}:
+        return pc.utf8_trim(pa.array(values, pa.string()), characters=_PY_WHITESPACE)
+    if len(kinds) == 1 or _blank_text_only(values, kinds):
+        if kinds - {str} == {float}:
+            numbers = pa.array([None if type(v) is str else v for v in values], pa.float64())
+            whole = pc.fill_null(pc.and_(pc.equal(numbers, pc.floor(numbers)), pc.less(pc.abs(numbers), 2.0 ** 62)), True)
+            if pc.all(whole).as_py():  # str(int(v)) for each: exact for whole floats below 2**62
+                return _blanks_back(pc.cast(pc.cast(numbers, pa.int64()), pa.string()), values)
+        elif kinds - {str} == {dt.date}:
+            dates = pa.array([None if type(v) is str else v for v in values], pa.date32())
+            return _blanks_back(pc.cast(dates, pa.string()), values)
+    return pa.array([None if v is None else v.strip() if type(v) is str else cell_text(v) for v in values], pa.string())
+
+
+def _blank_text_only(values: tuple, kinds: set) -> bool:
+    """The column's text cells, if any, are all blank (''): a column of numbers or dates."""
+    return str in kinds and len(kinds) == 2 and values.count("") == sum(1 for v in values if type(v) is str)
+
+
+def _blanks_back(text: pa.Array, values: tuple) -> pa.Array:
+    """'' where the cell was blank, None past the end of a shorter row."""
+    if None in values:
+        return pa.array([None if v is None else t for v, t in zip(values, text.to_pylist())], pa.string())
+    return pc.fill_null(text, "")
+
+
 # Scanning worksheet XML for the extent of its cells. Every writer in use (Excel, LibreOffice,
 # openpyxl, XlsxWriter) writes cells as <c r="B7" ...>, so a fast path counts those with
 # C-speed searches; a chunk with any other form of cell tag (namespace prefix, no r, r not
@@ -583,7 +675,7 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _check_xlsx_zip(path: Path, limits: ReadLimits) -> _Scan:
+def _check_xlsx_zip(path: Path, limits: ReadLimits, defer_sheets: bool = False) -> _Scan:
     """Refuse an .xlsx before calamine opens it when it is not a zip, is a zip bomb, or
     holds a worksheet whose cells span more rows or cells than the limits allow.
 
@@ -614,20 +706,54 @@ def _check_xlsx_zip(path: Path, limits: ReadLimits) -> _Scan:
         _check_size_and_ratio("the .xlsx", declared, compressed, limits)
         for m in members:
             _check_ratio(f"part '{m.filename}' of the .xlsx", m.file_size, m.compress_size, limits)
-        scan = _Scan(limits)
+        scan = _Scan(limits, path)
+        if defer_sheets:
+            scan.deferred = _worksheet_parts(zf)
+        later = set(scan.deferred.values())
         for m in members:
-            if m.is_dir():
-                continue
-            try:
-                if not scan.member(zf, m, fast=True):
-                    scan.member(zf, m, fast=False)
-            except ReadError:
-                raise
-            except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
-                raise _not_xlsx(exc, "an unprotected .xlsx file") from exc
-            except Exception as exc:  # bad CRC, truncated data, unsupported compression
-                raise _not_xlsx(f"part '{m.filename}': {exc}") from exc
+            if not m.is_dir() and m.filename not in later:
+                scan.check(zf, m)
         return scan
+
+
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheet\s[^>]*>")
+_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?Relationship\s[^>]*>")
+_CANONICAL_TARGET = re.compile(r"(?:/xl/)?(worksheets/sheet[1-9][0-9]{0,4}\.xml)")
+
+
+def _attr(tag: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
+    return html.unescape((m[1] if m[1] is not None else m[2]).decode("utf-8")) if m else None
+
+
+def _worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its worksheet part, from xl/workbook.xml and its relationships, so a
+    worksheet can be scanned just before calamine reads it. Empty when anything is unusual:
+    every part is then scanned before calamine opens the workbook."""
+    try:
+        infos = {i.filename: i for i in zf.infolist()}
+        wb, rels = infos.get("xl/workbook.xml"), infos.get("xl/_rels/workbook.xml.rels")
+        if wb is None or rels is None or wb.file_size > 16 * MB or rels.file_size > 16 * MB:
+            return {}
+        targets: dict[str, str] = {}
+        for tag in _REL_TAG.findall(zf.read(rels)):
+            rel_id, target = _attr(tag, b"Id"), _attr(tag, b"Target")
+            if rel_id in targets:
+                return {}
+            if rel_id and target:
+                targets[rel_id] = target
+        parts: dict[str, str] = {}
+        for tag in _SHEET_TAG.findall(zf.read(wb)):
+            name, rel_id = _attr(tag, b"name"), _attr(tag, rb"[A-Za-z_][\w.\-]*:id")
+            target = targets.get(rel_id) or ""
+            # only the form every writer uses: a part that can be resolved one way only
+            m = _CANONICAL_TARGET.fullmatch(target)
+            if name is None or name in parts or m is None or f"xl/{m[1]}" not in infos or f"xl/{m[1]}" in parts.values():
+                return {}
+            parts[name] = f"xl/{m[1]}"
+        return parts
+    except Exception:  # a damaged workbook part: calamine (or the scan) reports it
+        return {}
 
 
 def _not_xlsx(detail: object, expected: str = "a valid .xlsx file") -> ReadError:
@@ -654,11 +780,32 @@ class _Scan:
     """Running totals over the members of one .xlsx: bytes inflated, and the cells (from
     A1 to the last cell with a value) of the worksheets scanned so far."""
 
-    def __init__(self, limits: ReadLimits):
+    def __init__(self, limits: ReadLimits, path: Path | None = None):
         self.limits = limits
+        self.path = path
         self.inflated = 0
         self.cells = 0
         self.extents: dict[str, tuple[int, int, bool]] = {}  # worksheet -> last row, last column (0-based), fast path
+        self.deferred: dict[str, str] = {}  # sheet name -> worksheet part not scanned yet
+
+    def check(self, zf: zipfile.ZipFile, m: zipfile.ZipInfo) -> None:
+        try:
+            if not self.member(zf, m, fast=True):
+                self.member(zf, m, fast=False)
+        except ReadError:
+            raise
+        except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+            raise _not_xlsx(exc, "an unprotected .xlsx file") from exc
+        except Exception as exc:  # bad CRC, truncated data, unsupported compression
+            raise _not_xlsx(f"part '{m.filename}': {exc}") from exc
+
+    def check_sheet(self, name: str) -> None:
+        """Scan a deferred worksheet (once) before calamine reads the sheet."""
+        part = self.deferred.get(name)
+        if part is None or part in self.extents:
+            return
+        with zipfile.ZipFile(self.path) as zf:
+            self.check(zf, zf.getinfo(part))
 
     def member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, fast: bool) -> bool:
         """Inflate one member; when it is a worksheet (has sheetData), find its last row and
@@ -700,7 +847,7 @@ class _Scan:
                     if len(valued) + len(_FAST_CLOSED.findall(data)) != data.count(_CELL_START):
                         return False
                     if valued:
-                        last_row = max(last_row, max(map(int, map(itemgetter(1), valued))) - 1)
+                        last_row = max(last_row, max(map(int, set(map(itemgetter(1), valued)))) - 1)  # a row's cells share it
                         widest = max(set(map(itemgetter(0), valued)), key=lambda c: (len(c), c))
                         last_col = max(last_col, _column_index(widest))
                 else:

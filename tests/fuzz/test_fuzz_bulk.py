@@ -5,6 +5,7 @@ parse every input twice, once with every sheet treated as big (CR_BULK_MIN_ROWS=
 import contextlib
 import csv
 import dataclasses
+import datetime as dt
 import io
 import os
 import tempfile
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.gen import (FORCES, TRIED, csv_tables, csvish_bytes, fuzz_settings, mutated_fixtures, parse_in_landing,
                             write_xlsx, xlsx_books)
+from tests.fuzz.gen import XlsxSheet
 
 # Cells that sit on the edges of classify_row and of table detection: totals, notes in
 # every form _NOTE knows (and near misses), captions, personal data, periods across.
@@ -135,14 +137,7 @@ def _read_both_ways(data: bytes):
             except ReadError as exc:
                 results.append(("error", str(exc)))
                 continue
-            sheet = book.sheets[0]
-            if sheet.columns is not None:
-                cols = sheet.columns.to_pydict()
-                widths = cols.pop("width")
-                rows = [[cols[f"c{i}"][k] for i in range(1, w + 1)] for k, w in enumerate(widths)]
-            else:
-                rows = sheet.rows
-            results.append((book.encoding, rows))
+            results.append((book.encoding, _rows_of(book.sheets[0])))
     return results
 
 
@@ -152,3 +147,53 @@ def test_duckdb_reads_a_csv_as_the_csv_module_does(data):
     TRIED["csv by DuckDB = csv module"] += 1
     by_csv_module, by_duckdb = _read_both_ways(data)
     assert by_duckdb == by_csv_module
+
+
+COLUMN_OF = {  # a big sheet's columns are mostly of one type: each is converted at C speed
+    "whole numbers": st.one_of(st.integers(-(10**15) + 1, 10**15 - 1).map(float), st.sampled_from([0.0, -0.0, 2.0**53])),
+    "numbers": st.floats(allow_nan=False, allow_infinity=False),
+    "dates": st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+    "date-times": st.datetimes(min_value=dt.datetime(1900, 3, 1)).map(lambda d: d.replace(microsecond=0)),
+    "text": st.sampled_from(["Theft", " Theft ", "\u00a0British", "8: Community resolution", "<5", "0"]),
+}
+
+
+@st.composite
+def typed_columns(draw) -> list[XlsxSheet]:
+    cells: dict[tuple[int, int], object] = {}
+    first_row, first_col = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kinds = draw(st.lists(st.sampled_from(sorted(COLUMN_OF)), min_size=1, max_size=4))
+    header = draw(st.booleans())  # without one, every column is of one type (as below a big sheet's first rows)
+    for c, kind in enumerate(kinds, start=first_col):
+        if header:
+            cells[(first_row, c)] = f"Offence {kind}" if c == first_col else kind.title()
+        for r in range(first_row + 1, first_row + 1 + draw(st.integers(1, 12))):
+            value = draw(st.one_of(COLUMN_OF[kind], st.sampled_from([None, "", " "])))
+            if value is not None:
+                cells[(r, c)] = value
+    return [XlsxSheet("Data", cells, [])]
+
+
+def _rows_of(sheet) -> list[list[str]]:
+    if sheet.columns is None:
+        return sheet.rows
+    cols = sheet.columns.to_pydict()
+    widths = cols.pop("width")
+    return [[cols[f"c{i}"][k] for i in range(1, w + 1)] for k, w in enumerate(widths)]
+
+
+@fuzz_settings(200, deadline_s=5.0)
+@given(typed_columns(), st.sampled_from(FORCES))
+def test_typed_xlsx_columns_read_and_parse_the_same_in_bulk(sheets, force):
+    from orchestration.ingest.readers import read_xlsx
+
+    TRIED["typed xlsx columns (bulk = row by row)"] += 1
+    with tempfile.TemporaryDirectory() as d:
+        write_xlsx(sheets, Path(d) / "book.xlsx")
+        data = (Path(d) / "book.xlsx").read_bytes()
+        read = []
+        for value in ("1000000000", "0"):
+            with _bulk_min_rows(value):
+                read.append([(s.name, _rows_of(s)) for s in read_xlsx(Path(d) / "book.xlsx").sheets])
+    assert read[1] == read[0]
+    _assert_same(*_both_ways(force, "returns.xlsx", data))

@@ -117,14 +117,34 @@ def test_a_zip_declaring_gigabytes_is_refused_without_inflating_it(tmp_path):
 
 
 def test_a_member_inflating_to_more_than_it_declares_never_reaches_calamine(tmp_path, monkeypatch):
+    """calamine may open the workbook (its workbook, styles and strings parts are scanned
+    first) but never reads a worksheet before the scan has passed it."""
     import python_calamine
 
-    opened = []
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", lambda *a, **k: opened.append(a))
+    real_open = python_calamine.CalamineWorkbook.from_path
+    sheets_read = []
+
+    class Recording:
+        def __init__(self, path):
+            self.book = real_open(path)
+            self.sheet_names = self.book.sheet_names
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.book.__exit__(*exc)
+
+        def get_sheet_by_name(self, name):
+            sheets_read.append(name)
+            return self.book.get_sheet_by_name(name)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", Recording)
+    monkeypatch.setattr("orchestration.ingest.readers.CalamineWorkbook.from_path", Recording)
     data = set_declared_size(padded_sample(8), "xl/worksheets/sheet1.xml", 4096)
     reason = quarantined(tmp_path, "liar.xlsx", data)
     assert "not a valid .xlsx (zip) file" in reason and "Bad CRC-32" in reason
-    assert opened == []
+    assert sheets_read == []
 
 
 def _far_cell_workbook(ref: str, value: str) -> bytes:
