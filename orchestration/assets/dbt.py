@@ -1,7 +1,9 @@
 """dbt models as Dagster assets: staging, intermediate and marts, one lineage graph with raw."""
 
+import hashlib
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition
@@ -31,8 +33,31 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return AutomationCondition.eager()  # rebuild when raw data (or a seed) changes
 
 
+def models_digest() -> str:
+    """A digest of the SQL that builds the models (models, macros, project file). The
+    incremental models keep the rows of returns they have already parsed, so when this
+    SQL changes they must be rebuilt from scratch (`--full-refresh`) once."""
+    digest = hashlib.sha256()
+    root = paths.DBT_PROJECT_DIR
+    for path in sorted([*root.glob("models/**/*"), *root.glob("macros/**/*"), root / "dbt_project.yml"]):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _digest_file() -> Path:
+    return paths.warehouse_path().with_name("dbt_models.sha256")
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseTranslator(), pool=POOL, retry_policy=WRITER_RETRY)
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and dbt tests; a failing dbt test fails the step."""
+    """`dbt build`: seeds, models and dbt tests; a failing dbt test fails the step. With
+    `--full-refresh` when the models' SQL changed since the last successful build."""
     os.environ.update(paths.dbt_env())
-    yield from dbt.cli(["build"], context=context).stream()
+    digest, stored = models_digest(), _digest_file()
+    args = ["build"]
+    if not stored.exists() or stored.read_text().strip() != digest:
+        context.log.info("The models' SQL changed since the last build (or none is recorded): dbt build --full-refresh")
+        args.append("--full-refresh")
+    yield from dbt.cli(args, context=context).stream()
+    stored.write_text(digest + "\n")  # only reached when dbt succeeded
