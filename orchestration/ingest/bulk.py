@@ -36,6 +36,7 @@ class BulkRows:
     kinds: pa.Table  # r, kind: headers and the rows classify_row called something else than data
     spans: pa.Table  # k (table id), first_r, last_r
     select_sql: str  # reads bulk_columns, bulk_kinds, bulk_spans
+    has_text: bool  # any row with a cell filled (else every row is blank)
 
     def register(self, con: duckdb.DuckDBPyConnection) -> None:
         con.register("bulk_columns", self.columns)
@@ -126,7 +127,7 @@ class BulkSheet:
             left join bulk_spans as t on s.r between t.first_r and t.last_r
             left join bulk_kinds as kd on kd.r = s.r
             order by s.r"""
-        return BulkRows(self.name, self.columns, kinds_table, spans, select_sql)
+        return BulkRows(self.name, self.columns, kinds_table, spans, select_sql, self.has_text())
 
     def _cell(self, i: int, tables: list[Table], first_index: int) -> str:
         """Cell i of a row; a personal-data column of a table is redacted below its header."""

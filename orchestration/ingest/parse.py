@@ -160,7 +160,8 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
 
     if not parsed.tables:
-        if parsed.rows_read == 0 or all(kind == "blank" for _, _, _, kind, _ in parsed.all_rows()):
+        if parsed.rows_read == 0 or (all(r.row_kind == "blank" for r in parsed.rows)
+                                     and not any(b.has_text for b in parsed.bulk)):
             return _quarantine(parsed, f"{landing.source_file}: no non-blank rows: expected a header row and data")
         detail = "; ".join(problems) or "no table found"
         return _quarantine(

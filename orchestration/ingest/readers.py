@@ -684,7 +684,9 @@ def _check_xlsx_zip(path: Path, limits: ReadLimits, defer_sheets: bool = False) 
     billion cells (and aborts the process: a Rust allocation failure, not an exception).
     The worksheet XML is therefore scanned first, as a stream, for the extent of its cells.
     Every member is inflated by zipfile, which checks its CRC and declared size, so a member
-    cannot inflate to more than it declares."""
+    cannot inflate to more than it declares. With defer_sheets, the worksheets that
+    workbook.xml names in the usual form are left for `scan.check_sheet(name)`, which
+    read_xlsx calls before calamine reads each sheet."""
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
