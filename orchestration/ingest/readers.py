@@ -129,6 +129,7 @@ class Workbook:
 SUPPORTED_SUFFIXES = {".csv", ".xlsx"}
 
 _CHUNK = 1 << 20  # bytes read at a time when streaming a file or a zip member
+_XML_CHUNK = 4 << 20  # the same for worksheet XML: fewer, larger searches
 _SNIFF_CHARS = 65536
 _UTF8_BOM = codecs.BOM_UTF8
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -640,15 +641,17 @@ def _blanks_back(text: pa.Array, values: tuple) -> pa.Array:
 
 
 # Scanning worksheet XML for the extent of its cells. Every writer in use (Excel, LibreOffice,
-# openpyxl, XlsxWriter) writes cells as <c r="B7" ...>, so a fast path counts those with
-# C-speed searches; a chunk with any other form of cell tag (namespace prefix, no r, r not
-# first, odd whitespace) is scanned tag by tag instead. A cell that closes itself
-# (<c r="B7" s="3"/>, formatting without a value) is not stored by calamine and not counted.
+# openpyxl, XlsxWriter) writes cells as <c r="B7" ...>, so a fast path reads only those
+# (_fast_extent); a worksheet with any other form of cell tag (namespace prefix, no r, r not
+# first, odd whitespace, a reference that is not plain A1 style) is scanned tag by tag
+# instead. A cell that closes itself (<c r="B7" s="3"/>, formatting without a value) is not
+# stored by calamine and not counted.
 _CELL_START = b'<c r="'
 _FAST_VALUED = re.compile(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"[^>/]*>')
 _FAST_CLOSED = re.compile(rb'<c r="[^>]*/>')
 _ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
 _PREFIXED_CELL = re.compile(rb':c[\s/>]')
+_PLAIN_REF = rb'[A-Z]{1,3}[1-9]\d{0,6}"'
 # General path: a start tag of a cell or row (any prefix), its attributes ending in "/" when
 # it closes itself, and the r attribute wherever it is.
 _XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)((?:[\s/][^>]*)?)>")
@@ -673,6 +676,58 @@ def _column_letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def _fast_extent(data: bytes, last_row: int, last_col: int) -> tuple[int, int] | None:
+    """The extent (0-based last row and column) of the cells with a value so far, with
+    those of a chunk in which every cell tag starts <c r="; None when the fast path cannot
+    read one of them. Rows come in order in every writer, so the chunk's last cell with a
+    value nearly always holds the extent. One search for a cell beyond it, or one whose
+    reference is not plain, confirms that without making an object per cell (a cell
+    within the extent adds nothing, valued or not); from such a cell on, every cell is read."""
+    end = len(data)
+    while (at := data.rfind(_CELL_START, 0, end)) >= 0:
+        m = _FAST_VALUED.match(data, at)
+        if m:
+            last_row, last_col = max(last_row, int(m[2]) - 1), max(last_col, _column_index(m[1]))
+            break
+        end = at  # a cell that closes itself, or one read below
+    beyond = re.compile(rb'<c r="(?:(?:' + _columns_after(last_col) + rb')[1-9]\d{0,6}"|[A-Z]{1,3}(?:'
+                        + _rows_after(last_row + 1) + rb')"|(?!' + _PLAIN_REF + rb'))')
+    m = beyond.search(data)
+    if m is None:
+        return last_row, last_col
+    rest = data[m.start():]
+    valued = _FAST_VALUED.findall(rest)
+    if len(valued) + len(_FAST_CLOSED.findall(rest)) != rest.count(_CELL_START):
+        return None
+    if valued:
+        last_row = max(last_row, max(map(int, set(map(itemgetter(1), valued)))) - 1)  # a row's cells share it
+        widest = max(set(map(itemgetter(0), valued)), key=lambda c: (len(c), c))
+        last_col = max(last_col, _column_index(widest))
+    return last_row, last_col
+
+
+def _rows_after(row: int) -> bytes:
+    """A regex for the row numbers (1 to 7 digits, no leading zero) greater than row."""
+    digits = str(row)
+    n = len(digits)
+    longer = [rb"[1-9]\d{%d,6}" % n] if n < 7 else []
+    return b"|".join(longer + [b"%s[%s-9]" % (digits[:i].encode(), str(int(d) + 1).encode())
+                               + (rb"\d{%d}" % (n - i - 1) if i < n - 1 else b"")
+                               for i, d in enumerate(digits) if d != "9"]) or b"(?!)"
+
+
+def _columns_after(col: int) -> bytes:
+    """A regex for the column letters (1 to 3) after 0-based column col."""
+    if col < 0:
+        return b"[A-Z]{1,3}"
+    letters = _column_letters(col)
+    n = len(letters)
+    longer = [b"[A-Z]{%d,3}" % (n + 1)] if n < 3 else []
+    return b"|".join(longer + [b"%s[%s-Z]" % (letters[:i].encode(), chr(ord(ch) + 1).encode())
+                               + (b"[A-Z]{%d}" % (n - i - 1) if i < n - 1 else b"")
+                               for i, ch in enumerate(letters) if ch != "Z"]) or b"(?!)"
 
 
 def _check_xlsx_zip(path: Path, limits: ReadLimits, defer_sheets: bool = False) -> _Scan:
@@ -821,7 +876,7 @@ class _Scan:
         last_row = last_col = -1  # 0-based extent of the cells with a value
         end = b""  # the last bytes of the member, trailing whitespace left out
         with zf.open(info) as member:
-            while chunk := member.read(_CHUNK):
+            while chunk := member.read(_XML_CHUNK):
                 inflated += len(chunk)
                 end = (end + chunk).rstrip()[-64:]
                 if inflated > limits.max_uncompressed_bytes:
@@ -845,13 +900,10 @@ class _Scan:
                 if fast:
                     if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data):
                         return False
-                    valued = _FAST_VALUED.findall(data)
-                    if len(valued) + len(_FAST_CLOSED.findall(data)) != data.count(_CELL_START):
+                    extent = _fast_extent(data, last_row, last_col)
+                    if extent is None:
                         return False
-                    if valued:
-                        last_row = max(last_row, max(map(int, set(map(itemgetter(1), valued)))) - 1)  # a row's cells share it
-                        widest = max(set(map(itemgetter(0), valued)), key=lambda c: (len(c), c))
-                        last_col = max(last_col, _column_index(widest))
+                    last_row, last_col = extent
                 else:
                     for tag, attrs in _XML_TAG.findall(data):
                         if tag == b"row":

@@ -446,11 +446,14 @@ def sheet_data_xml(draw) -> tuple[str, str, bool]:
         for c in sorted(draw(st.sets(st.integers(1, 40), max_size=5))):
             kind = draw(st.sampled_from(["number", "string", "styled", "styled", "formula", "open-empty"]))
             ref = f"{column_letters(c)}{r}"
-            form = draw(st.sampled_from(["r first", "r first", "r first", "r last", "no r", "single quotes", "newline"]))
-            if form != "r first" or prefix:
+            form = draw(st.sampled_from(["r first", "r first", "r first", "r last", "no r", "single quotes", "newline",
+                                         "lower-case ref"]))
+            # a formatted cell without a value is not stored, whatever its reference
+            if (form != "r first" and not (kind == "styled" and form.endswith(" ref"))) or prefix:
                 canonical = False
             attrs = {"r first": f' r="{ref}" s="1"', "r last": f' s="1" r="{ref}"', "no r": ' s="1"',
-                     "single quotes": f" r='{ref}' s='1'", "newline": f'\n r="{ref}" s="1"'}[form]
+                     "single quotes": f" r='{ref}' s='1'", "newline": f'\n r="{ref}" s="1"',
+                     "lower-case ref": f' r="{ref.lower()}" s="1"'}[form]
             if kind == "styled":
                 parts.append(f"<{p}c{attrs}/>")
             elif kind == "number":
