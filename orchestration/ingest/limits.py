@@ -111,3 +111,24 @@ def format_mb(n_bytes: float) -> str:
 
 def env_var(limit: str) -> str:
     return ENV_VARS[limit][0]
+
+
+class ReadError(Exception):
+    """A return that cannot be read at all. The message names the file and what was expected."""
+
+
+def over_limit(what: str, observed: str, limit_text: str, limit: str) -> ReadError:
+    """The error for a limit exceeded: what was found, the limit, and the variable to raise it."""
+    return ReadError(f"{what} {observed}, over the {limit_text} limit on {LIMIT_NAMES[limit]} "
+                     f"(raise {env_var(limit)} to read it)")
+
+
+LIMIT_NAMES = {
+    "max_file_bytes": "file size",
+    "max_uncompressed_bytes": "the uncompressed size of an .xlsx",
+    "max_zip_ratio": "the compression ratio of an .xlsx",
+    "max_zip_members": "the number of parts in an .xlsx",
+    "max_rows_per_sheet": "rows per sheet",
+    "max_cells_per_file": "cells per file",
+    "max_csv_field_chars": "the length of a CSV field",
+}

@@ -18,7 +18,9 @@ import pyarrow as pa
 from collections.abc import Collection
 
 from .landing import LandingFile, discover
+from .limits import ReadLimits
 from .parse import ParsedReturn, parse_return
+from .xlsx_scan import XlsxPrescan
 
 # Bump when a change to readers, shape detection or parsing would read a file differently:
 # stored returns of an older version are parsed again on the next ingestion.
@@ -143,21 +145,25 @@ def ingest_landing(
              if current and version == PARSER_VERSION and not reparse}
     files: list[LandingFile] = discover(landing_dir, forces)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    for lf in files:
-        if lf.return_id in known:
-            summary.unchanged.append(lf.return_id)
-            continue
-        if lf.return_id in stored and stored[lf.return_id][1] == PARSER_VERSION and not reparse:
-            # a file put back to an earlier version: that version is current again
-            con.execute("update raw.returns set is_current = (return_id = ?) where source_file = ?", [lf.return_id, lf.source_file])
+    to_parse = {lf.return_id: lf for lf in files if lf.return_id not in known
+                and not (lf.return_id in stored and stored[lf.return_id][1] == PARSER_VERSION and not reparse)}
+    xlsx = [lf.path for lf in to_parse.values() if lf.path.suffix.lower() == ".xlsx" and not lf.path.is_symlink()]
+    with XlsxPrescan(xlsx, ReadLimits.from_env()) as prescan:
+        for lf in files:
+            if lf.return_id in known:
+                summary.unchanged.append(lf.return_id)
+                continue
+            if lf.return_id not in to_parse:
+                # a file put back to an earlier version: that version is current again
+                con.execute("update raw.returns set is_current = (return_id = ?) where source_file = ?", [lf.return_id, lf.source_file])
+                summary.ingested.append(lf.return_id)
+                continue
+            parsed = parse_return(lf, prescan)
+            write_return(con, parsed, now)
             summary.ingested.append(lf.return_id)
-            continue
-        parsed = parse_return(lf)
-        write_return(con, parsed, now)
-        summary.ingested.append(lf.return_id)
-        if parsed.status == "quarantined":
-            summary.quarantined[lf.return_id] = parsed.reason or ""
-        summary.warnings.extend(parsed.warnings)
+            if parsed.status == "quarantined":
+                summary.quarantined[lf.return_id] = parsed.reason or ""
+            summary.warnings.extend(parsed.warnings)
     present = {lf.return_id for lf in files}
     for rid in sorted({rid for rid, (current, _) in stored.items() if current} - present):
         con.execute("update raw.returns set is_current = false where return_id = ?", [rid])

@@ -27,6 +27,7 @@ from .bulk import REDACTED, BulkRows, BulkSheet
 from .landing import LandingFile
 from .limits import LimitsConfigError
 from .readers import ReadError, Sheet, Workbook, read_return
+from .xlsx_scan import XlsxPrescan
 from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
@@ -120,7 +121,7 @@ def parse_refusal(landing: LandingFile) -> ParsedReturn:
     return ParsedReturn(landing, status="refused", reason=f"{section}: {note}" if note else section, file_format="refusal")
 
 
-def parse_return(landing: LandingFile) -> ParsedReturn:
+def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> ParsedReturn:
     if landing.path.name == REFUSAL_FILE:
         return parse_refusal(landing)
     parsed = ParsedReturn(landing, status="loaded", file_format=landing.path.suffix.lower().lstrip("."))
@@ -133,7 +134,7 @@ def parse_return(landing: LandingFile) -> ParsedReturn:
         return _quarantine(parsed, f"{landing.source_file}: empty file (0 bytes): expected a CSV or XLSX return")
     try:
         parsed.profile = load_profile(landing.profile_path)
-        workbook: Workbook = read_return(landing.path)
+        workbook: Workbook = read_return(landing.path, prescan=prescan)
     except (ReadError, ProfileError) as exc:
         return _quarantine(parsed, f"{landing.source_file}: {exc}")
     except LimitsConfigError:

@@ -23,27 +23,21 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import html
 import io
 import os
 import re
 import tempfile
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice, zip_longest
-from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
-from .limits import MB, ReadLimits, env_var, format_mb
-
-
-class ReadError(Exception):
-    """A return that cannot be read at all. The message names the file and what was expected."""
+from .limits import LIMIT_NAMES, MB, ReadError, ReadLimits, env_var, format_mb, over_limit
+from .xlsx_scan import XlsxPrescan, check_xlsx
 
 
 @dataclass
@@ -129,35 +123,17 @@ class Workbook:
 SUPPORTED_SUFFIXES = {".csv", ".xlsx"}
 
 _CHUNK = 1 << 20  # bytes read at a time when streaming a file or a zip member
-_XML_CHUNK = 4 << 20  # the same for worksheet XML: fewer, larger searches
 _SNIFF_CHARS = 65536
 _UTF8_BOM = codecs.BOM_UTF8
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_return(path: Path, limits: ReadLimits | None = None) -> Workbook:
+def read_return(path: Path, limits: ReadLimits | None = None, prescan: XlsxPrescan | None = None) -> Workbook:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, limits)
     if suffix == ".xlsx":
-        return read_xlsx(path, limits)
+        return read_xlsx(path, limits, prescan)
     raise ReadError(f"unsupported file type '{suffix}': expected .csv or .xlsx")
-
-
-def _over(what: str, observed: str, limit_text: str, limit: str) -> ReadError:
-    return ReadError(f"{what} {observed}, over the {limit_text} limit on {_LIMIT_NAMES[limit]} "
-                     f"(raise {env_var(limit)} to read it)")
-
-
-_LIMIT_NAMES = {
-    "max_file_bytes": "file size",
-    "max_uncompressed_bytes": "the uncompressed size of an .xlsx",
-    "max_zip_ratio": "the compression ratio of an .xlsx",
-    "max_zip_members": "the number of parts in an .xlsx",
-    "max_rows_per_sheet": "rows per sheet",
-    "max_cells_per_file": "cells per file",
-    "max_csv_field_chars": "the length of a CSV field",
-}
 
 
 @contextlib.contextmanager
@@ -179,7 +155,7 @@ def _check_file_size(path: Path, limits: ReadLimits) -> int:
     except OSError as exc:
         raise ReadError(f"could not be opened ({exc.strerror or exc}): expected a readable file") from exc
     if size > limits.max_file_bytes:
-        raise _over("file is", format_mb(size), format_mb(limits.max_file_bytes), "max_file_bytes")
+        raise over_limit("file is", format_mb(size), format_mb(limits.max_file_bytes), "max_file_bytes")
     return size
 
 
@@ -460,9 +436,9 @@ def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> Sheet:
             cells += len(row)
             n += 1
             if n > max_rows:
-                raise _over("has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
+                raise over_limit("has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
             if cells > max_cells:
-                raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
+                raise over_limit("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
             append([canonical(s, s) for s in map(str.strip, row)])
             if len(seen) > 50_000:
                 seen.clear()
@@ -470,7 +446,7 @@ def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> Sheet:
         if "field larger than field limit" in str(exc):
             raise ReadError(
                 f"line {reader.line_num:,}: a field is longer than {limits.max_csv_field_chars:,} characters, over "
-                f"the limit on {_LIMIT_NAMES['max_csv_field_chars']} (often a quote that is never closed; raise "
+                f"the limit on {LIMIT_NAMES['max_csv_field_chars']} (often a quote that is never closed; raise "
                 f"{env_var('max_csv_field_chars')} to read it): expected a CSV file with balanced quotes"
             ) from exc
         raise ReadError(f"line {reader.line_num:,}: malformed CSV ({exc})") from exc
@@ -497,28 +473,25 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path, limits: ReadLimits | None = None) -> Workbook:
+def read_xlsx(path: Path, limits: ReadLimits | None = None, prescan: XlsxPrescan | None = None) -> Workbook:
+    """The sheets of an .xlsx, once it has passed check_xlsx (here, or in `prescan`'s
+    process when it was given the file and the same limits)."""
     limits = limits or ReadLimits.from_env()
     _check_file_size(path, limits)
-    scan = _check_xlsx_zip(path, limits, defer_sheets=True)
+    if prescan is not None and prescan.limits == limits:
+        prescan.wait(path)
+    else:
+        check_xlsx(path, limits)
     sheets = []
     cells = 0
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        # calamine parses a sheet (releasing the GIL) while this thread scans the next one's
-        # XML and turns the previous one into text: on two cores, big sheets read faster
+        # calamine parses the next sheet (releasing the GIL) while this thread turns the
+        # previous one into text: on two cores, big sheets read faster
         with workbook, _no_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="calamine") as calamine:
             names = workbook.sheet_names
-            if list(scan.deferred) != names:  # calamine sees other sheets: scan every part before any is read
-                for name in list(scan.deferred):
-                    scan.check_sheet(name)
-            parsing = []
-            if names:
-                scan.check_sheet(names[0])
-                parsing.append(calamine.submit(workbook.get_sheet_by_name, names[0]))
+            parsing = [calamine.submit(workbook.get_sheet_by_name, names[0])] if names else []
             for k, name in enumerate(names):
-                if k + 1 < len(names):
-                    scan.check_sheet(names[k + 1])
                 sheet = parsing[k].result()
                 if k + 1 < len(names):
                     parsing.append(calamine.submit(workbook.get_sheet_by_name, names[k + 1]))
@@ -560,11 +533,11 @@ def _sheet_rows(sheet, limits: ReadLimits, cells: int) -> tuple[_RowCollector, i
             blank_run += 1
             continue
         if rows.count + blank_run + 1 > max_rows:
-            raise _over("a sheet has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
+            raise over_limit("a sheet has more than", f"{max_rows:,} rows", f"{max_rows:,}-row", "max_rows_per_sheet")
         width = len(pad) + len(texts)
         cells += width * (blank_run + 1)
         if cells > max_cells:
-            raise _over("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
+            raise over_limit("has more than", f"{max_cells:,} cells", f"{max_cells:,}-cell", "max_cells_per_file")
         rows.extend_blank(width, blank_run)
         blank_run = 0
         rows.append(pad + texts if pad else texts)
@@ -576,7 +549,7 @@ def _sheet_columns(sheet, limits: ReadLimits, cells: int) -> tuple[pa.Table, int
     Arrow (a column of text, of whole numbers or of dates costs a few C loops instead of a
     Python call per cell), the blank rows at the end cut off. The rows limit holds already:
     calamine's range ends at the last cell with a value, which the scan of the worksheet
-    XML (_check_xlsx_zip) found within it."""
+    XML (xlsx_scan.check_xlsx) found within it."""
     pad = sheet.start[1]
     batches: list[dict[str, pa.Array]] = []
     rows = sheet.iter_rows()
@@ -597,7 +570,7 @@ def _sheet_columns(sheet, limits: ReadLimits, cells: int) -> tuple[pa.Table, int
     table = table.slice(0, 0 if last is None else last + 1)  # the blank rows at the end are not kept
     cells += pc.sum(table.column("width")).as_py() or 0
     if cells > limits.max_cells_per_file:
-        raise _over("has more than", f"{limits.max_cells_per_file:,} cells", f"{limits.max_cells_per_file:,}-cell",
+        raise over_limit("has more than", f"{limits.max_cells_per_file:,} cells", f"{limits.max_cells_per_file:,}-cell",
                     "max_cells_per_file")
     return table, cells
 
@@ -638,306 +611,3 @@ def _blanks_back(text: pa.Array, values: tuple) -> pa.Array:
     if None in values:
         return pa.array([None if v is None else t for v, t in zip(values, text.to_pylist())], pa.string())
     return pc.fill_null(text, "")
-
-
-# Scanning worksheet XML for the extent of its cells. Every writer in use (Excel, LibreOffice,
-# openpyxl, XlsxWriter) writes cells as <c r="B7" ...>, so a fast path reads only those
-# (_fast_extent); a worksheet with any other form of cell tag (namespace prefix, no r, r not
-# first, odd whitespace, a reference that is not plain A1 style) is scanned tag by tag
-# instead. A cell that closes itself (<c r="B7" s="3"/>, formatting without a value) is not
-# stored by calamine and not counted.
-_CELL_START = b'<c r="'
-_FAST_VALUED = re.compile(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"[^>/]*>')
-_FAST_CLOSED = re.compile(rb'<c r="[^>]*/>')
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
-_PREFIXED_CELL = re.compile(rb':c[\s/>]')
-_PLAIN_REF = rb'[A-Z]{1,3}[1-9]\d{0,6}"'
-# General path: a start tag of a cell or row (any prefix), its attributes ending in "/" when
-# it closes itself, and the r attribute wherever it is.
-_XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)((?:[\s/][^>]*)?)>")
-_CELL_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{1,7})\$?(\d{1,12})["']""")
-_ROW_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d{1,12})["']""")
-_MAX_TAG = 1 * MB
-_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheetData[\s/>]")
-_SHEET_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?(?:worksheet|dialogsheet|macrosheet)>\s*$")
-
-
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _fast_extent(data: bytes, last_row: int, last_col: int) -> tuple[int, int] | None:
-    """The extent (0-based last row and column) of the cells with a value so far, with
-    those of a chunk in which every cell tag starts <c r="; None when the fast path cannot
-    read one of them. Rows come in order in every writer, so the chunk's last cell with a
-    value nearly always holds the extent. One search for a cell beyond it, or one whose
-    reference is not plain, confirms that without making an object per cell (a cell
-    within the extent adds nothing, valued or not); from such a cell on, every cell is read."""
-    end = len(data)
-    while (at := data.rfind(_CELL_START, 0, end)) >= 0:
-        m = _FAST_VALUED.match(data, at)
-        if m:
-            last_row, last_col = max(last_row, int(m[2]) - 1), max(last_col, _column_index(m[1]))
-            break
-        end = at  # a cell that closes itself, or one read below
-    beyond = re.compile(rb'<c r="(?:(?:' + _columns_after(last_col) + rb')[1-9]\d{0,6}"|[A-Z]{1,3}(?:'
-                        + _rows_after(last_row + 1) + rb')"|(?!' + _PLAIN_REF + rb'))')
-    m = beyond.search(data)
-    if m is None:
-        return last_row, last_col
-    rest = data[m.start():]
-    valued = _FAST_VALUED.findall(rest)
-    if len(valued) + len(_FAST_CLOSED.findall(rest)) != rest.count(_CELL_START):
-        return None
-    if valued:
-        last_row = max(last_row, max(map(int, set(map(itemgetter(1), valued)))) - 1)  # a row's cells share it
-        widest = max(set(map(itemgetter(0), valued)), key=lambda c: (len(c), c))
-        last_col = max(last_col, _column_index(widest))
-    return last_row, last_col
-
-
-def _rows_after(row: int) -> bytes:
-    """A regex for the row numbers (1 to 7 digits, no leading zero) greater than row."""
-    digits = str(row)
-    n = len(digits)
-    longer = [rb"[1-9]\d{%d,6}" % n] if n < 7 else []
-    return b"|".join(longer + [b"%s[%s-9]" % (digits[:i].encode(), str(int(d) + 1).encode())
-                               + (rb"\d{%d}" % (n - i - 1) if i < n - 1 else b"")
-                               for i, d in enumerate(digits) if d != "9"]) or b"(?!)"
-
-
-def _columns_after(col: int) -> bytes:
-    """A regex for the column letters (1 to 3) after 0-based column col."""
-    if col < 0:
-        return b"[A-Z]{1,3}"
-    letters = _column_letters(col)
-    n = len(letters)
-    longer = [b"[A-Z]{%d,3}" % (n + 1)] if n < 3 else []
-    return b"|".join(longer + [b"%s[%s-Z]" % (letters[:i].encode(), chr(ord(ch) + 1).encode())
-                               + (b"[A-Z]{%d}" % (n - i - 1) if i < n - 1 else b"")
-                               for i, ch in enumerate(letters) if ch != "Z"]) or b"(?!)"
-
-
-def _check_xlsx_zip(path: Path, limits: ReadLimits, defer_sheets: bool = False) -> _Scan:
-    """Refuse an .xlsx before calamine opens it when it is not a zip, is a zip bomb, or
-    holds a worksheet whose cells span more rows or cells than the limits allow.
-
-    calamine holds each sheet as a dense rectangle from its first to its last cell with a
-    value, so one value in cell XFD1048576 of an otherwise small file asks it for 17
-    billion cells (and aborts the process: a Rust allocation failure, not an exception).
-    The worksheet XML is therefore scanned first, as a stream, for the extent of its cells.
-    Every member is inflated by zipfile, which checks its CRC and declared size, so a member
-    cannot inflate to more than it declares. With defer_sheets, the worksheets that
-    workbook.xml names in the usual form are left for `scan.check_sheet(name)`, which
-    read_xlsx calls before calamine reads each sheet."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise ReadError(f"could not be opened ({exc.strerror or exc}): expected a readable file") from exc
-    if head.startswith(_OLE2_MAGIC):
-        raise _not_xlsx("an OLE2 file: a password-protected workbook, or an .xls named .xlsx",
-                        "an unprotected .xlsx file")
-    try:
-        zf = zipfile.ZipFile(path)
-    except Exception as exc:  # BadZipFile, and struct/value/overflow errors on crafted headers
-        raise _not_xlsx(exc) from exc
-    with zf:
-        members = zf.infolist()
-        if len(members) > limits.max_zip_members:
-            raise _over("the .xlsx has", f"{len(members):,} parts", f"{limits.max_zip_members:,}-part", "max_zip_members")
-        declared = sum(m.file_size for m in members)
-        compressed = sum(m.compress_size for m in members)
-        _check_size_and_ratio("the .xlsx", declared, compressed, limits)
-        for m in members:
-            _check_ratio(f"part '{m.filename}' of the .xlsx", m.file_size, m.compress_size, limits)
-        scan = _Scan(limits, path)
-        if defer_sheets:
-            scan.deferred = _worksheet_parts(zf)
-        later = set(scan.deferred.values())
-        for m in members:
-            if not m.is_dir() and m.filename not in later:
-                scan.check(zf, m)
-        return scan
-
-
-_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheet\s[^>]*>")
-_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?Relationship\s[^>]*>")
-_CANONICAL_TARGET = re.compile(r"(?:/xl/)?(worksheets/sheet[1-9][0-9]{0,4}\.xml)")
-
-
-def _attr(tag: bytes, name: bytes) -> str | None:
-    m = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
-    return html.unescape((m[1] if m[1] is not None else m[2]).decode("utf-8")) if m else None
-
-
-def _worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its worksheet part, from xl/workbook.xml and its relationships, so a
-    worksheet can be scanned just before calamine reads it. Empty when anything is unusual:
-    every part is then scanned before calamine opens the workbook."""
-    try:
-        infos = {i.filename: i for i in zf.infolist()}
-        wb, rels = infos.get("xl/workbook.xml"), infos.get("xl/_rels/workbook.xml.rels")
-        if wb is None or rels is None or wb.file_size > 16 * MB or rels.file_size > 16 * MB:
-            return {}
-        targets: dict[str, str] = {}
-        for tag in _REL_TAG.findall(zf.read(rels)):
-            rel_id, target = _attr(tag, b"Id"), _attr(tag, b"Target")
-            if rel_id in targets:
-                return {}
-            if rel_id and target:
-                targets[rel_id] = target
-        parts: dict[str, str] = {}
-        for tag in _SHEET_TAG.findall(zf.read(wb)):
-            name, rel_id = _attr(tag, b"name"), _attr(tag, rb"[A-Za-z_][\w.\-]*:id")
-            target = targets.get(rel_id) or ""
-            # only the form every writer uses: a part that can be resolved one way only
-            m = _CANONICAL_TARGET.fullmatch(target)
-            if name is None or name in parts or m is None or f"xl/{m[1]}" not in infos or f"xl/{m[1]}" in parts.values():
-                return {}
-            parts[name] = f"xl/{m[1]}"
-        return parts
-    except Exception:  # a damaged workbook part: calamine (or the scan) reports it
-        return {}
-
-
-def _not_xlsx(detail: object, expected: str = "a valid .xlsx file") -> ReadError:
-    return ReadError(f"could not be read as an XLSX workbook: not a valid .xlsx (zip) file ({detail}): "
-                     f"expected {expected}")
-
-
-def _check_size_and_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimits) -> None:
-    if uncompressed > limits.max_uncompressed_bytes:
-        raise _over(f"{what} inflates to", format_mb(uncompressed), format_mb(limits.max_uncompressed_bytes),
-                    "max_uncompressed_bytes")
-    _check_ratio(what, uncompressed, compressed, limits)
-
-
-def _check_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimits) -> None:
-    """Small parts compress well without being bombs; the ratio counts from 1 MB up."""
-    if uncompressed >= MB and uncompressed > limits.max_zip_ratio * max(compressed, 1):
-        ratio = uncompressed / max(compressed, 1)
-        raise _over(f"{what} is compressed", f"{ratio:,.0f}:1 ({format_mb(uncompressed)} from "
-                    f"{compressed:,} bytes)", f"{limits.max_zip_ratio:g}:1", "max_zip_ratio")
-
-
-class _Scan:
-    """Running totals over the members of one .xlsx: bytes inflated, and the cells (from
-    A1 to the last cell with a value) of the worksheets scanned so far."""
-
-    def __init__(self, limits: ReadLimits, path: Path | None = None):
-        self.limits = limits
-        self.path = path
-        self.inflated = 0
-        self.cells = 0
-        self.extents: dict[str, tuple[int, int, bool]] = {}  # worksheet -> last row, last column (0-based), fast path
-        self.deferred: dict[str, str] = {}  # sheet name -> worksheet part not scanned yet
-
-    def check(self, zf: zipfile.ZipFile, m: zipfile.ZipInfo) -> None:
-        try:
-            if not self.member(zf, m, fast=True):
-                self.member(zf, m, fast=False)
-        except ReadError:
-            raise
-        except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
-            raise _not_xlsx(exc, "an unprotected .xlsx file") from exc
-        except Exception as exc:  # bad CRC, truncated data, unsupported compression
-            raise _not_xlsx(f"part '{m.filename}': {exc}") from exc
-
-    def check_sheet(self, name: str) -> None:
-        """Scan a deferred worksheet (once) before calamine reads the sheet."""
-        part = self.deferred.get(name)
-        if part is None or part in self.extents:
-            return
-        with zipfile.ZipFile(self.path) as zf:
-            self.check(zf, zf.getinfo(part))
-
-    def member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, fast: bool) -> bool:
-        """Inflate one member; when it is a worksheet (has sheetData), find its last row and
-        column holding a value. False when the fast path met a cell tag it does not read:
-        nothing is added and the member must be scanned again with fast=False."""
-        limits = self.limits
-        inflated = self.inflated
-        in_sheet = False
-        tail = b""  # an unfinished tag carried into the next chunk
-        row = col = -1  # general path: position of the last row / cell tag
-        last_row = last_col = -1  # 0-based extent of the cells with a value
-        end = b""  # the last bytes of the member, trailing whitespace left out
-        with zf.open(info) as member:
-            while chunk := member.read(_XML_CHUNK):
-                inflated += len(chunk)
-                end = (end + chunk).rstrip()[-64:]
-                if inflated > limits.max_uncompressed_bytes:
-                    raise _over("the .xlsx inflates to more than", format_mb(limits.max_uncompressed_bytes),
-                                format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")
-                data = tail + chunk
-                if not in_sheet:
-                    m = _SHEET_DATA.search(data) if b"sheetData" in data else None
-                    if m is None:
-                        tail = data[-64:]
-                        continue
-                    in_sheet, data = True, data[m.start():]
-                cut = data.rfind(b"<")
-                if cut >= 0 and data.find(b">", cut) < 0:
-                    data, tail = data[:cut], data[cut:]
-                    if len(tail) > _MAX_TAG:
-                        raise ReadError(f"part '{info.filename}' of the .xlsx has an XML tag longer than "
-                                        f"{format_mb(_MAX_TAG)}: expected a workbook saved by a spreadsheet program")
-                else:
-                    tail = b""
-                if fast:
-                    if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data):
-                        return False
-                    extent = _fast_extent(data, last_row, last_col)
-                    if extent is None:
-                        return False
-                    last_row, last_col = extent
-                else:
-                    for tag, attrs in _XML_TAG.findall(data):
-                        if tag == b"row":
-                            m = _ROW_REF.search(attrs)
-                            row = int(m[1]) - 1 if m else row + 1
-                            col = -1
-                            continue
-                        m = _CELL_REF.search(attrs)
-                        if m:
-                            col, cell_row = _column_index(m[1]), int(m[2]) - 1
-                        else:
-                            col, cell_row = col + 1, max(row, 0)
-                        if attrs.endswith(b"/"):  # no value
-                            continue
-                        last_row = max(last_row, cell_row)
-                        last_col = max(last_col, col)
-                self._check_extent(info.filename, last_row, last_col)
-        if in_sheet and not _SHEET_END.search(end):
-            # calamine reads a worksheet cut off after </sheetData> as if it were whole
-            raise ReadError(f"could not be read as an XLSX workbook: worksheet '{info.filename}' is cut off "
-                            "(it does not end with </worksheet>): expected a complete .xlsx file")
-        self.inflated = inflated
-        self.cells += (last_row + 1) * (last_col + 1)
-        if in_sheet:
-            self.extents[info.filename] = (last_row, last_col, fast)
-        return True
-
-    def _check_extent(self, name: str, last_row: int, last_col: int) -> None:
-        limits = self.limits
-        if last_row + 1 > limits.max_rows_per_sheet:
-            raise _over(f"worksheet '{name}' has cells down to", f"row {last_row + 1:,}",
-                        f"{limits.max_rows_per_sheet:,}-row", "max_rows_per_sheet")
-        if self.cells + (last_row + 1) * (last_col + 1) > limits.max_cells_per_file:
-            span = f"A1:{_column_letters(last_col)}{last_row + 1}"
-            raise _over(f"worksheet '{name}' spans", f"{span} (with the sheets before it, more than "
-                        f"{limits.max_cells_per_file:,} cells)", f"{limits.max_cells_per_file:,}-cell",
-                        "max_cells_per_file")

@@ -9,7 +9,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from python_calamine import CalamineError, CalamineWorkbook
 
-from orchestration.ingest import readers
+from orchestration.ingest import xlsx_scan
 from orchestration.ingest.limits import ReadLimits
 from tests.fuzz.gen import TRIED, column_letters, fuzz_settings, minimal_xlsx, sheet_data_xml
 
@@ -22,7 +22,7 @@ def test_the_scan_covers_every_cell_calamine_stores(generated):
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "book.xlsx"
         path.write_bytes(minimal_xlsx(xml, prefix))
-        last_row, last_col, fast = readers._check_xlsx_zip(path, ReadLimits()).extents["xl/worksheets/sheet1.xml"]
+        last_row, last_col, fast = xlsx_scan.check_xlsx(path, ReadLimits()).extents["xl/worksheets/sheet1.xml"]
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         except CalamineError:  # r="a1": calamine refuses the sheet, so allocates nothing
@@ -71,7 +71,7 @@ def test_the_fast_extent_is_the_extent_of_the_cells_with_a_value(generated, star
     cells, chunks = generated
     extent = start
     for chunk in chunks:
-        extent = extent and readers._fast_extent(chunk, *extent)
+        extent = extent and xlsx_scan._fast_extent(chunk, *extent)
     valued = [(row - 1, col) for form, col, row in cells if form != "closed"]
     expected = (max([start[0]] + [r for r, _ in valued]), max([start[1]] + [c for _, c in valued]))
     if extent is None:
