@@ -293,7 +293,9 @@ def _copy_for_duckdb(fh, encoding: str, delimiter: str, folder: Path) -> list[Pa
     or are doubled inside it (the csv module reads a quote inside an unquoted field, text
     after a closing quote or a quote never closed in its own forgiving way)."""
     d = re.escape(delimiter.encode())
-    quoted = re.compile(rb'(?<![^' + d + rb'\n])"[^"]*(?:""[^"]*)*"(?![^' + d + rb'\r\n])')
+    # a quoted field: opened after a delimiter or line end, closed before one (the quote
+    # comes first so that the search skips to quotes instead of trying every byte)
+    quoted = re.compile(rb'"(?<![^' + d + rb'\n]")[^"]*(?:""[^"]*)*"(?![^' + d + rb'\r\n])')
     fh.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
     parts: list[Path] = []
