@@ -149,7 +149,8 @@ def ingest_landing(
                 and not (lf.return_id in stored and stored[lf.return_id][1] == PARSER_VERSION and not reparse)}
     xlsx = [lf.path for lf in to_parse.values() if lf.path.suffix.lower() == ".xlsx" and not lf.path.is_symlink()]
     with XlsxPrescan(xlsx, ReadLimits.from_env()) as prescan:
-        for lf in files:
+        # the CSVs first: meanwhile the second process checks the workbooks
+        for lf in sorted(files, key=lambda lf: lf.path.suffix.lower() == ".xlsx"):
             if lf.return_id in known:
                 summary.unchanged.append(lf.return_id)
                 continue
