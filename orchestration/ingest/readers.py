@@ -573,7 +573,7 @@ def _sheet_columns(sheet, limits: ReadLimits, cells: int) -> tuple[pa.Table, int
     cells += pc.sum(table.column("width")).as_py() or 0
     if cells > limits.max_cells_per_file:
         raise over_limit("has more than", f"{limits.max_cells_per_file:,} cells", f"{limits.max_cells_per_file:,}-cell",
-                    "max_cells_per_file")
+                         "max_cells_per_file")
     return table, cells
 
 

@@ -164,7 +164,7 @@ def _not_xlsx(detail: object, expected: str = "a valid .xlsx file") -> ReadError
 def _check_size_and_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimits) -> None:
     if uncompressed > limits.max_uncompressed_bytes:
         raise over_limit(f"{what} inflates to", format_mb(uncompressed), format_mb(limits.max_uncompressed_bytes),
-                    "max_uncompressed_bytes")
+                         "max_uncompressed_bytes")
     _check_ratio(what, uncompressed, compressed, limits)
 
 
@@ -173,7 +173,7 @@ def _check_ratio(what: str, uncompressed: int, compressed: int, limits: ReadLimi
     if uncompressed >= MB and uncompressed > limits.max_zip_ratio * max(compressed, 1):
         ratio = uncompressed / max(compressed, 1)
         raise over_limit(f"{what} is compressed", f"{ratio:,.0f}:1 ({format_mb(uncompressed)} from "
-                    f"{compressed:,} bytes)", f"{limits.max_zip_ratio:g}:1", "max_zip_ratio")
+                         f"{compressed:,} bytes)", f"{limits.max_zip_ratio:g}:1", "max_zip_ratio")
 
 
 class _Scan:
@@ -214,7 +214,7 @@ class _Scan:
                 end = (end + chunk).rstrip()[-64:]
                 if inflated > limits.max_uncompressed_bytes:
                     raise over_limit("the .xlsx inflates to more than", format_mb(limits.max_uncompressed_bytes),
-                                format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")
+                                     format_mb(limits.max_uncompressed_bytes), "max_uncompressed_bytes")
                 data = tail + chunk
                 if not in_sheet:
                     m = _SHEET_DATA.search(data) if b"sheetData" in data else None
@@ -268,12 +268,12 @@ class _Scan:
         limits = self.limits
         if last_row + 1 > limits.max_rows_per_sheet:
             raise over_limit(f"worksheet '{name}' has cells down to", f"row {last_row + 1:,}",
-                        f"{limits.max_rows_per_sheet:,}-row", "max_rows_per_sheet")
+                             f"{limits.max_rows_per_sheet:,}-row", "max_rows_per_sheet")
         if self.cells + (last_row + 1) * (last_col + 1) > limits.max_cells_per_file:
             span = f"A1:{_column_letters(last_col)}{last_row + 1}"
             raise over_limit(f"worksheet '{name}' spans", f"{span} (with the sheets before it, more than "
-                        f"{limits.max_cells_per_file:,} cells)", f"{limits.max_cells_per_file:,}-cell",
-                        "max_cells_per_file")
+                             f"{limits.max_cells_per_file:,} cells)", f"{limits.max_cells_per_file:,}-cell",
+                             "max_cells_per_file")
 
 
 class XlsxPrescan:
@@ -287,6 +287,7 @@ class XlsxPrescan:
     def __init__(self, paths: Iterable[Path], limits: ReadLimits):
         self.limits = limits
         self._paths = [str(p) for p in paths]
+        self._submitted = set(self._paths)
         self._results: dict[str, dict] = {}
         self._proc = None
         if not self._paths:
@@ -309,7 +310,7 @@ class XlsxPrescan:
 
     def wait(self, path: Path) -> None:
         key = str(path)
-        while key in self._paths and key not in self._results and self._proc is not None:
+        while key in self._submitted and key not in self._results and self._proc is not None:
             line = self._proc.stdout.readline()
             if not line:
                 break
