@@ -5,9 +5,7 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
-
-from .assets.dbt import dbt_project, warehouse_dbt_models
+from .assets.dbt import WarehouseDbtCli, dbt_project, warehouse_dbt_models
 from .assets.publish import published_marts
 from .assets.raw import landing, raw_returns
 from .checks import gx_checks, rows_conserved
@@ -20,7 +18,7 @@ defs = Definitions(
     sensors=[landing_sensor, automation_sensor],
     schedules=[weekly_full_refresh],
     # dbt from the same environment as Dagster, whether or not the venv is activated
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))},
+    resources={"dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))},
     # Steps share one DuckDB file and run one at a time anyway; in-process avoids the
     # ~1.4 s per step a subprocess costs.
     executor=in_process_executor,
