@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions, in_process_executor
+
 from .assets.dbt import WarehouseDbtCli, dbt_project, warehouse_dbt_models
 from .assets.publish import published_marts
 from .assets.raw import landing, raw_returns

@@ -27,8 +27,8 @@ from .bulk import REDACTED, BulkRows, BulkSheet
 from .landing import LandingFile
 from .limits import LimitsConfigError
 from .readers import ReadError, Sheet, Workbook, read_return
-from .xlsx_scan import XlsxPrescan
 from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
+from .xlsx_scan import XlsxPrescan
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
 REFUSAL_FILE = "refusal.yaml"

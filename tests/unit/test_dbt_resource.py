@@ -8,9 +8,12 @@ import sys
 from functools import cached_property
 from pathlib import Path
 
+import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import WarehouseDbtCli, dbt_project
+
+DBT = str(Path(sys.executable).parent / "dbt")
 
 
 def test_the_overridden_members_still_exist_in_dagster_dbt():
@@ -18,9 +21,22 @@ def test_the_overridden_members_still_exist_in_dagster_dbt():
     assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
 
 
+def test_neither_runs_dbt_nor_builds_an_adapter(monkeypatch):
+    import dagster_dbt.core.resource as resource_module
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"ran {args}")
+
+    monkeypatch.setattr(resource_module, "check_output", no_subprocess)
+    resource = WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT)
+    assert resource._cli_version.major == 1
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+    with pytest.raises(AssertionError, match="ran"):
+        DbtCliResource(project_dir=dbt_project, dbt_executable=DBT)._cli_version  # what the override saves
+
+
 def test_the_version_is_the_one_dbt_reports():
-    dbt = str(Path(sys.executable).parent / "dbt")
-    reported = subprocess.run([dbt, "--version"], capture_output=True, text=True, check=True).stdout
-    resource = WarehouseDbtCli(project_dir=dbt_project, dbt_executable=dbt)
+    reported = subprocess.run([DBT, "--version"], capture_output=True, text=True, check=True).stdout
+    resource = WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT)
     assert f"installed: {resource._cli_version}" in reported
     assert resource._initialize_dbt_core_adapter(["build"]) is None
