@@ -13,6 +13,7 @@ import pytest
 
 from orchestration.ingest.limits import ReadError, ReadLimits
 from orchestration.ingest.load import ingest_landing
+from orchestration.ingest import readers, xlsx_scan
 from orchestration.ingest.readers import read_xlsx
 from orchestration.ingest.xlsx_scan import XlsxPrescan, check_xlsx
 from tests.fuzz.test_hostile_files import SAMPLE_XLSX, rezip, sheet_xml
@@ -40,10 +41,22 @@ def books(tmp_path):
     return good, far, str(refused.value)
 
 
-def test_the_second_process_gives_the_same_verdicts(books):
+def no_check_in_this_process(monkeypatch):
+    """From here on, a check made in this process fails the test: the verdicts must come
+    from the second process."""
+    def refuse(path, limits):
+        raise AssertionError(f"{path} was checked in the reading process")
+
+    monkeypatch.setattr(xlsx_scan, "check_xlsx", refuse)
+    monkeypatch.setattr(readers, "check_xlsx", refuse)
+
+
+def test_the_second_process_gives_the_same_verdicts(books, monkeypatch):
     good, far, reason = books
+    alone = read_xlsx(good, ReadLimits()).sheets[0].n_rows
+    no_check_in_this_process(monkeypatch)
     with XlsxPrescan([good, far], ReadLimits()) as prescan:
-        assert read_xlsx(good, ReadLimits(), prescan).sheets[0].n_rows == read_xlsx(good, ReadLimits()).sheets[0].n_rows > 0
+        assert read_xlsx(good, ReadLimits(), prescan).sheets[0].n_rows == alone > 0
         with pytest.raises(ReadError) as refused:
             read_xlsx(far, ReadLimits(), prescan)
     assert str(refused.value) == reason
@@ -85,8 +98,10 @@ def test_other_limits_or_files_not_submitted_are_checked_here(books, tmp_path):
     assert str(refused.value) == reason
 
 
-def test_ingestion_quarantines_with_the_reason_the_check_gives(books, tmp_path):
+def test_ingestion_quarantines_with_the_reason_the_check_gives(books, tmp_path, monkeypatch):
     good, far, reason = books
+    expected_rows = sum(s.n_rows for s in read_xlsx(good).sheets)
+    no_check_in_this_process(monkeypatch)  # ingestion hands the workbooks to the second process
     landing = tmp_path / "landing" / "kent"
     landing.mkdir(parents=True)
     shutil.copy(good, landing / "good.xlsx")
@@ -98,4 +113,4 @@ def test_ingestion_quarantines_with_the_reason_the_check_gives(books, tmp_path):
                            "where file_name = 'good.xlsx'").fetchone()[0]
     assert status["far.xlsx"] == f"quarantined: kent/far.xlsx: {reason}"
     assert status["good.xlsx"] == "loaded: "
-    assert rows == read_xlsx(good).sheets[0].n_rows + sum(s.n_rows for s in read_xlsx(good).sheets[1:])
+    assert rows == expected_rows
