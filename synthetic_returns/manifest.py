@@ -138,9 +138,13 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
                             country_low[f].add(iso3)
                         if high > 0:
                             country_high[f].add(iso3)
+            sheet_order = {name: i for i, name in enumerate(acc.sheets)}
             files[acc.path] = {
                 "rows": acc.rows, "rows_loaded": acc.rows_loaded, "rows_other_outcome": acc.rows_other_outcome,
+                "rows_totals": acc.rows_totals,
                 "community_resolutions": cr, "sheets": dict(sorted(acc.sheets.items())),
+                "totals": sorted(acc.totals, key=lambda t: (sheet_order[t["sheet"]], t.get("row") or t["rows"][0][0], t["column"])),
+                "withheld": acc.withheld,
             }
     t = truth(ref, plans, pop, scale)
     out_figures = {}
@@ -201,6 +205,11 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
             "truth": "the synthetic population's value; for nationality figures it includes offenders whose nationality the files do not show (not recorded, or not provided by the force), so it may lie above high.",
             "community_resolutions": "files[...].community_resolutions: the file's contribution to total (its offence view).",
             "rows": "every row of every sheet as a spreadsheet shows it (XLSX: row 1 to the last used row; CSV: every line).",
+            "rows_loaded": "rows carrying community-resolution counts (a record-level export: its community-resolution records).",
+            "rows_other_outcome": "record-level rows of another outcome type, to filter.",
+            "rows_totals": "rows that restate counts of other rows and add nothing to them: Total, Grand Total and per-year subtotal rows, a 'Total records' line, a note stating a total, and every row of a Summary sheet (headings and blank rows included). Neither rows_loaded nor rows_other_outcome; what is left of rows is titles, headers, blank rows and notes.",
+            "totals": "files[...].totals: every total the file states, as a spreadsheet numbers rows and columns (1-based; a CSV's sheet is ''). value is the true total, withheld cells counted at their true value. kind grand_total (a whole table), subtotal (a year of a table), column_total (one column of a cross-tab's Total row): the count cells of sums.rows (ranges [first, last]; the table's data rows, never its total rows) in sums.columns ([first, last]). kind stated: the same, the value written inside a sentence. kind row_totals: one entry for a cross-tab's Total column: on each of rows, the cell at column is the total of that row's cells in sums.columns; value is the column's sum. kind records: the number of record rows (every outcome) in counts.records ({sheet: [[first, last]]}). kind summary: a Summary sheet's cell: the number of those records whose outcome_column equals outcome and whose date_column falls in financial_year (null: any).",
+            "withheld": "files[...].withheld: the true value of every cell written withheld (<5, *, [c], 1-4), by cell ('Sheet!C12'; a CSV's 'C12'). For checking totals only: the figure bounds still count every withheld cell 1 to 4.",
             "calendar_year": "a force answering by calendar year reports January 2022 to December 2024; its counts are in every figure as reported.",
         },
     }

@@ -54,8 +54,10 @@ def readme_text(m: dict, returns: dict) -> str:
         "- `truth.json`: the manifest. For every headline figure the synthetic population's true",
         "  value (`truth`) and the bounds a correct pipeline must compute from these files",
         "  (`low`, `high`); per force its status, FOI section, shape and files; per file the rows a",
-        "  spreadsheet shows, the rows carrying community-resolution counts, and the other-outcome",
-        "  rows to filter. `definitions` in the manifest says how each bound is computed.",
+        "  spreadsheet shows, the rows carrying community-resolution counts, the other-outcome",
+        "  rows to filter, the rows that restate totals (`rows_totals`), every total the file",
+        "  states (`totals`) and the true value of every withheld cell (`withheld`).",
+        "  `definitions` in the manifest says how each bound and field is computed.",
         "",
         "To load the sample: copy `landing/*` into `data/landing/` and run `make run`, or point",
         "`CR_DATA_DIR` at a scratch folder that holds a copy of `landing/`.",
@@ -102,7 +104,33 @@ def readme_text(m: dict, returns: dict) -> str:
         quirks.append("zero as " + ("blank" if zero == "" else f"`{zero}`"))
         rows = sum(files[p]["rows"] for p in f["files"])
         lines.append(f"| {f['force_name']} (`{slug}`) | {f['description']} | {fmt}, {rows:,} rows | {'; '.join(quirks)} |")
+    returned = [f for f in m["forces"].values() if f["status"] == "returned"]
+    with_totals = [f for f in returned if any(files[p]["totals"] for p in f["files"])]
+    without = [f["force_name"] for f in returned if not any(files[p]["totals"] for p in f["files"])]
+    kinds = {}
+    for p in files.values():
+        for t in p["totals"]:
+            kinds[t["kind"]] = kinds.get(t["kind"], 0) + 1
     lines += [
+        "",
+        "## Totals",
+        "",
+        f"{len(with_totals)} of the {len(returned)} returns state totals of their own, as real returns do, so a",
+        "reader can prove what it read: `Grand Total` and `Total` rows, per-year subtotal rows",
+        "(`2022/23 Total`), a `Total` row and a `Total` column in every cross-tab (each table of",
+        "a two-table return has its own), a total stated in a sentence below a table, and in",
+        "record-level exports a `Summary` sheet counting the same records by outcome and",
+        "financial year (one pasted from an Excel pivot, blank for none), a `Total records: N`",
+        "line, or a `Grand Total` row with the record count in the last column. A total is the",
+        "true total of what it totals, withheld cells (`<5`, `*`, `[c]`, `1-4`) counted at their",
+        "true value, as forces publish them.",
+        "",
+        "Returns without any total: " + ", ".join(without) + ".",
+        "",
+        "`truth.json` lists every total per file (`files[...].totals`: kind, sheet, row, column,",
+        "value, and the cells or records it totals): "
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items())) + ".",
+        "A row-total column is one entry (`row_totals`) for all its rows.",
         "",
         "Offence label styles: `code` HO class (`105A`, `37.2`); `subcode` HOCR sub-code (`019/16` or",
         "`19/16`); `category` code and class name (`46 Shoplifting`); `ons` ONS/Home Office",

@@ -3,6 +3,11 @@
 Aggregate returns are built as row specs whose count cells know what they count; the
 force's tokens for zero and for withheld small counts are applied when the rows are
 rendered, so the manifest's bounds come from what was actually written.
+
+A row spec is (kind, cells) or, for a data row, ("data", cells, scopes): the scopes are the
+keys of the totals that include the row (a table, a table's year). A total cell (Tot)
+sums the count cells of its scope's data rows above it; the rendering writes down where
+each total and each withheld cell landed, for the manifest.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from .labels import (NationalityLabels, OffenceLabels, fy_text, period_label, va
 from .plan import ForcePlan
 from .population import Population
 from .reference import Reference
-from .writers import FileAccount, SheetOut, write_csv, write_record_xlsx, write_xlsx
+from .writers import FileAccount, SheetOut, cell_ref, row_ranges, write_csv, write_record_xlsx, write_xlsx
 
 XLSX_MAX_DATA_ROWS = 1_000_000  # per sheet of a record-level export (Excel's limit is 1,048,576 rows)
 
@@ -33,6 +38,28 @@ class Count:
         self.value, self.key, self.table, self.eligible, self.counted = value, key, table, eligible, counted
 
 
+class RowTot(Count):
+    """A row total in a cross-tab's Total column: the sum of the row's count cells at
+    `cols` (0-based), withheld like them when small."""
+
+    __slots__ = ("cols",)
+
+    def __init__(self, value: int, table: str, eligible: bool, cols: range):
+        super().__init__(value, None, table, eligible, counted=False)
+        self.cols = cols
+
+
+class Tot:
+    """A total cell: the true sum (withheld cells at their true value) of the count cells
+    at `cols` (0-based) of the data rows of `scope` above it. `text` writes it in a
+    sentence ('Total ...: {:,}')."""
+
+    __slots__ = ("value", "kind", "scope", "cols", "text")
+
+    def __init__(self, value: int, kind: str, scope: tuple, cols, text: str | None = None):
+        self.value, self.kind, self.scope, self.cols, self.text = value, kind, scope, cols, text
+
+
 @dataclass
 class ReturnFile:
     name: str
@@ -42,6 +69,7 @@ class ReturnFile:
     delimiter: str = ","
     date_format: str = "%Y-%m-%d"
     profile: str | None = None  # YAML text of a return profile
+    totals: list = field(default_factory=list)  # totals of a record-level export, placed when it is built
 
 
 @dataclass
@@ -119,17 +147,33 @@ class ForceWriter:
 
     # --- tokens ---------------------------------------------------------------------------
 
-    def render(self, spec_rows: list, fmt: str):
-        """Row specs -> (cells, kind, contributions), applying this force's tokens."""
+    def render(self, spec_rows: list, fmt: str, sheet: str = "", acc: FileAccount | None = None):
+        """Row specs -> (cells, kind, contributions), applying this force's tokens. With
+        `acc`, records every total written (acc.totals) and every withheld cell's true value
+        (acc.withheld); rows are numbered as a spreadsheet shows them (one per row yielded)."""
         p = self.plan
-        for kind, cells in spec_rows:
+        r = 0
+        scope_rows: dict[tuple, list[int]] = {}
+        row_totals: dict[tuple, dict] = {}
+        for spec in spec_rows:
+            kind, cells = spec[0], spec[1]
             if kind == "footnotes":
                 for _k, note in self._footnote_rows(*cells):
+                    r += 1
                     yield note, "note", None
                 continue
+            r += 1
             out, contribs = [], []
-            for c in cells:
-                if isinstance(c, Count):
+            for ci, c in enumerate(cells):
+                if isinstance(c, Tot):
+                    out.append(c.text.format(c.value) if c.text else c.value)
+                    if acc is not None:
+                        acc.totals.append({
+                            "kind": c.kind, "sheet": sheet, "row": r, "column": ci + 1, "cell": cell_ref("", r, ci + 1),
+                            "value": c.value,
+                            "sums": {"rows": row_ranges(scope_rows[c.scope]), "columns": [c.cols[0] + 1, c.cols[-1] + 1]},
+                        })
+                elif isinstance(c, Count):
                     v = c.value
                     suppressed = 1 <= v <= 4 and c.eligible and (
                         (c.table == "nat" and p.suppress_nationality) or (c.table != "nat" and p.suppress_offence_view))
@@ -140,14 +184,31 @@ class ForceWriter:
                     elif suppressed:
                         out.append(p.suppress_token)
                         low, high = 1, 4
+                        if acc is not None:
+                            acc.withheld[cell_ref(sheet, r, ci + 1)] = v
                     else:
                         out.append(v)
                         low = high = v
                     if c.counted and c.key is not None:
                         contribs.append((c.key, low, high))
+                    if isinstance(c, RowTot) and acc is not None:
+                        e = row_totals.get((c.table, ci))
+                        if e is None:
+                            e = row_totals[(c.table, ci)] = {
+                                "kind": "row_totals", "sheet": sheet, "column": ci + 1, "rows": [], "value": 0,
+                                "sums": {"columns": [c.cols[0] + 1, c.cols[-1] + 1]}}
+                        e["rows"].append(r)
+                        e["value"] += v
                 else:
                     out.append(c)
+            if kind == "data" and len(spec) > 2:
+                for scope in spec[2]:
+                    scope_rows.setdefault(scope, []).append(r)
             yield out, kind, (contribs if kind == "data" else None)
+        if acc is not None:
+            for e in row_totals.values():
+                e["rows"] = row_ranges(e["rows"])
+                acc.totals.append(e)
 
     def potential_loss(self) -> int:
         """Lower-bound loss if this force withheld its small offence-view cells."""
@@ -156,10 +217,10 @@ class ForceWriter:
             if f.fmt.startswith("record"):
                 continue
             for _name, rows in f.sheets:
-                for kind, cells in rows:
-                    if kind != "data":
+                for spec in rows:
+                    if spec[0] != "data":
                         continue
-                    for c in cells:
+                    for c in spec[1]:
                         if isinstance(c, Count) and c.counted and c.table != "nat" and c.eligible and 1 <= c.value <= 4:
                             loss += c.value - 1
         return loss
@@ -222,8 +283,9 @@ class ForceWriter:
         return victim_band(r[5])
 
     def long_rows(self, header: list[str], with_code: bool, banded: bool, subtotals: bool,
-                  grand_total: bool, period_col: bool = True, table: str = "joint", records_filter=None) -> list:
-        """Financial year | offence | nationality | [victim age band] | count."""
+                  grand_total: str | None, period_col: bool = True, table: str = "joint", records_filter=None) -> list:
+        """Financial year | offence | nationality | [victim age band] | count; a subtotal row
+        after each year ('2022/23 Total') and a last row labelled `grand_total`."""
         def fn(r, nt):
             return (self.period(r) if period_col else "", r[1], nt if table == "joint" else "", self.band(r) if banded else "")
         counts = self.counts(fn) if records_filter is None else Counter(
@@ -234,6 +296,7 @@ class ForceWriter:
         for (per, cls, nt, band), n in counts.items():
             by_period.setdefault(per, []).append((self.offence_label(cls), cls, nt, band, n))
         grand = 0
+        col = len(header) - 1  # the count column
         for per in sorted(by_period, key=lambda x: order.get(x, 0)):
             sub = 0
             for label, cls, nt, band, n in sorted(by_period[per], key=lambda x: (x[0].lower(), x[2].lower(), x[3])):
@@ -247,14 +310,21 @@ class ForceWriter:
                     cells.append(band)
                 key = self.key(table, code, text, nt, va)
                 cells.append(Count(n, key, table, self.eligible(vis)))
-                rows.append(("data", cells))
+                rows.append(("data", cells, (("long",), ("long", per))))
                 sub += n
             if subtotals and period_col:
-                rows.append(("total", [f"{per} Total"] + [""] * (len(header) - 2) + [sub]))
+                rows.append(("total", [f"{per} Total"] + [""] * (col - 1) + [Tot(sub, "subtotal", ("long", per), (col,))]))
             grand += sub
         if grand_total:
-            rows.append(("total", ["Grand Total"] + [""] * (len(header) - 2) + [grand]))
+            rows.append(("total", [grand_total] + [""] * (col - 1) + [Tot(grand, "grand_total", ("long",), (col,))]))
         return rows
+
+    @staticmethod
+    def stated_total(rows: list, text: str) -> tuple:
+        """A note giving the total of a long table (rows from long_rows) in a sentence."""
+        header = rows[0][1]
+        grand = sum(spec[1][-1].value for spec in rows if spec[0] == "data")
+        return ("total", [Tot(grand, "stated", ("long",), (len(header) - 1,), text=text)])
 
     def crosstab_rows(self, label_header: list[str], table: str, with_code: bool = False,
                       total_col: bool = True, full_offence_list: bool = False) -> list:
@@ -292,12 +362,17 @@ class ForceWriter:
             vis = self.vis_offence(code, text) if cls else None
             key = self.key(table, code, text, nt, "maybe")
             elig = True if table == "nat" else self.eligible(vis)
+            first = len(cells)  # the first period column
             cells += [Count(v, key, table, elig) for v in vals]
-            if total_col:
-                cells.append(Count(sum(vals), None, table, elig, counted=False))  # a row total: withheld like its cells
-            rows.append(("data", cells))
+            if total_col:  # a row total: withheld like its cells
+                cells.append(RowTot(sum(vals), table, elig, range(first, first + len(vals))))
+            rows.append(("data", cells, ((table,),)))
             col_totals = [a + b for a, b in zip(col_totals, vals)]
-        rows.append(("total", ["Total"] + [""] * (len(label_header) - 1) + col_totals + ([sum(col_totals)] if total_col else [])))
+        first = len(label_header)
+        totals = [Tot(v, "column_total", (table,), (first + j,)) for j, v in enumerate(col_totals)]
+        if total_col:
+            totals.append(Tot(sum(col_totals), "grand_total", (table,), range(first, first + len(periods))))
+        rows.append(("total", ["Total"] + [""] * (len(label_header) - 1) + totals))
         return rows
 
 
@@ -323,10 +398,15 @@ def build_aggregate(w: ForceWriter) -> None:
         if p.banded_victim_age:
             header.append("Victim Age Band")
         header.append(count_header)
-        rows = w.long_rows(header, with_code, p.banded_victim_age, subtotals=v in (0, 3), grand_total=v != 2)
+        # layout 2 (five forces) ends in a Grand Total row, nothing, a total stated in a
+        # note, nothing, a Total row; the other layouts in a Grand Total row
+        last = {0: "Grand Total", 4: "Total"}.get(p.variant // 4) if v == 2 else "Grand Total"
+        stated = v == 2 and p.variant // 4 == 2
+        rows = w.long_rows(header, with_code, p.banded_victim_age, subtotals=v in (0, 3), grand_total=last)
         fmt = "xlsx" if v in (0, 2) or slug == "metropolitan" else "csv"
         blocks = (w.title_block(rng.randint(2, 4)) + [("blank", [])]) if v != 1 else []
-        sheet_rows = blocks + rows + [("blank", [])] + w.footnotes()
+        note = [w.stated_total(rows, "In total {:,} community resolutions were issued between 1 April 2022 and 31 March 2025.")] if stated else []
+        sheet_rows = blocks + rows + [("blank", [])] + note + w.footnotes()
         sheets = [("Community Resolutions" if v == 0 else "Data", sheet_rows)]
         if v == 2:
             sheets.insert(0, ("Notes", _notes_sheet(w)))
@@ -337,8 +417,12 @@ def build_aggregate(w: ForceWriter) -> None:
         ret.shape_text = "aggregate: financial year × offence × nationality, count column"
         if v in (0, 3):
             ret.quirks.append("per-year subtotal rows")
-        if v != 2:
-            ret.quirks.append("Grand Total row")
+        if last:
+            ret.quirks.append(f"{last} row")
+        if stated:
+            ret.quirks.append("total stated in a note below the table")
+        if not last and not stated:
+            ret.quirks.append("no totals")
         if blocks:
             ret.quirks.append("title block")
         if with_code:
@@ -352,18 +436,18 @@ def build_aggregate(w: ForceWriter) -> None:
         v = p.variant
         with_code = v == 1 and not style_code
         label_header = (["HO Code", "Offence Description"] if with_code else [off_header]) + [nat_header]
-        rows = w.crosstab_rows(label_header, "joint", with_code=with_code, total_col=v != 2)
+        rows = w.crosstab_rows(label_header, "joint", with_code=with_code)
         fmt = "xlsx" if v != 1 else "csv"
         sheet_rows = w.title_block(2) + [("blank", [])] + rows + [("blank", [])] + w.footnotes()
         ret.files.append(ReturnFile(f"{slug}_CR_offence_nationality_by_year.{fmt}", fmt, [("CR by year", sheet_rows)]))
         ret.shape_text = "cross-tab: offence and nationality down, financial years across"
-        ret.quirks += ["title block", "Total row"] + (["row-total column"] if v != 2 else [])
+        ret.quirks += ["title block", "Total row", "row-total column"]
 
     elif p.shape == "no_nationality":
         v = p.variant
         if v == 2:
             header = [fy_header, off_header, count_header]
-            rows = w.long_rows(header, False, False, subtotals=False, grand_total=True, table="off")
+            rows = w.long_rows(header, False, False, subtotals=False, grand_total="Grand Total", table="off")
             sheet_rows = w.title_block(2, request=False) + [("blank", [])] + rows + [("blank", [])] + w.footnotes()
             ret.files.append(ReturnFile(f"{slug} FOI response.csv", "csv", [("", sheet_rows)]))
             ret.shape_text = "aggregate: financial year × offence, no nationality"
@@ -371,7 +455,7 @@ def build_aggregate(w: ForceWriter) -> None:
         else:
             with_code = v == 0 and not style_code
             label_header = ["HO Code", "Offence"] if with_code else [off_header]
-            rows = w.crosstab_rows(label_header, "off", with_code=with_code, total_col=v != 1, full_offence_list=True)
+            rows = w.crosstab_rows(label_header, "off", with_code=with_code, full_offence_list=True)
             fmt = "csv" if v == 1 else "xlsx"
             sheet_rows = w.title_block(3) + [("blank", [])] + rows + [("blank", [])] + w.footnotes()
             sheets = [("Offences", sheet_rows)]
@@ -380,7 +464,7 @@ def build_aggregate(w: ForceWriter) -> None:
                 ret.quirks.append("Notes sheet first")
             ret.files.append(ReturnFile(f"{slug}_community_resolutions_by_offence.{fmt}", fmt, sheets))
             ret.shape_text = "cross-tab: offence down, financial years across; no nationality"
-            ret.quirks += ["fixed offence list with zero rows", "Total row", "nationality not provided"]
+            ret.quirks += ["fixed offence list with zero rows", "Total row", "row-total column", "nationality not provided"]
 
     elif p.shape == "split":
         off_rows = w.crosstab_rows([off_header], "off")
@@ -401,7 +485,7 @@ def build_aggregate(w: ForceWriter) -> None:
             ret.files.append(ReturnFile(f"{slug}_foi_response.csv", "csv", [("", rows)]))
             ret.quirks += ["two tables on one sheet, blank row and caption between"]
         ret.shape_text = "two tables of the same population: offence × year and nationality × year"
-        ret.quirks.append("withheld cells in the nationality table")
+        ret.quirks += ["Total row and row-total column in each table", "withheld cells in the nationality table"]
 
     elif p.shape == "per_year_sheets":
         sheets = [("Notes", _notes_sheet(w))]
@@ -410,14 +494,12 @@ def build_aggregate(w: ForceWriter) -> None:
                 d = dt.date.fromordinal(r[0])
                 return (d.year if d.month >= 4 else d.year - 1) == s
             rows = w.long_rows([off_header, nat_header, count_header], False, False, subtotals=False,
-                               grand_total=False, period_col=False, records_filter=in_year)
-            total = sum(c.value for kind, cells in rows if kind == "data" for c in cells if isinstance(c, Count))
-            rows.append(("total", ["Total", "", total]))
+                               grand_total="Total", period_col=False, records_filter=in_year)
             title = [("title", [w.plan.force.full_name]), ("title", [f"Community resolutions issued in {label}, by offence and nationality"])]
             sheets.append((f"{start}-{(start + 1) % 100:02d}", title + [("blank", [])] + rows + [("blank", [])] + w.footnotes(source=False)))
         ret.files.append(ReturnFile(f"{slug} community resolutions 2022-2025.xlsx", "xlsx", sheets))
         ret.shape_text = "one sheet per financial year (2022-23, 2023-24, 2024-25): offence × nationality, no year column"
-        ret.quirks += ["Notes sheet first", "period only in the sheet name and title"]
+        ret.quirks += ["Notes sheet first", "period only in the sheet name and title", "Total row on each sheet"]
 
     elif p.shape == "per_year_files":
         for (start, label) in C.FINANCIAL_YEARS:
@@ -425,7 +507,7 @@ def build_aggregate(w: ForceWriter) -> None:
                 d = dt.date.fromordinal(r[0])
                 return (d.year if d.month >= 4 else d.year - 1) == s
             rows = w.long_rows([off_header, nat_header, count_header], False, False, subtotals=False,
-                               grand_total=True, period_col=False, records_filter=in_year)
+                               grand_total="Grand Total", period_col=False, records_filter=in_year)
             title = [("title", [f"Community resolutions issued in {label} by offence and nationality of offender"])]
             ret.files.append(ReturnFile(f"CR {start}-{(start + 1) % 100:02d}.csv", "csv", [("", title + [("blank", [])] + rows + [("blank", [])] + w.footnotes(source=False))]))
         ret.shape_text = "three files, one per financial year: offence × nationality, year in the title"
@@ -433,17 +515,17 @@ def build_aggregate(w: ForceWriter) -> None:
 
     elif p.shape == "calendar_year":
         header = ["Year", off_header, nat_header, "Total"]
-        rows = w.long_rows(header, False, False, subtotals=False, grand_total=False)
+        rows = w.long_rows(header, False, False, subtotals=False, grand_total=None)
         title = [("title", [f"{p.force.full_name} \u2013 community resolutions by calendar year, offence and nationality"])]
         notes = [("note", ["Note: figures are for calendar years (January\u2013December) as recorded on our system, not financial years."])]
         ret.files.append(ReturnFile(f"{slug}_cr_calendar_years.csv", "csv", [("", title + rows + [("blank", [])] + notes + w.footnotes())],
                                     encoding="cp1252", delimiter=";"))
         ret.shape_text = "aggregate by calendar year (2022, 2023, 2024) although financial years were asked"
-        ret.quirks += ["Windows-1252", "semicolon-delimited", "calendar years"]
+        ret.quirks += ["Windows-1252", "semicolon-delimited", "calendar years", "no totals"]
 
     elif p.shape == "profile":
         header = ["Financial Year", "Crime Kind", "Country", "Qty"]
-        rows = w.long_rows(header, False, False, subtotals=False, grand_total=True)
+        rows = w.long_rows(header, False, False, subtotals=False, grand_total="Grand Total")
         lead = [
             ("title", ["Breakdown requested:", "Offence", "Nationality", "Financial Year"]),
             ("title", [f"{p.force.full_name} - response to your Freedom of Information request"]),
@@ -483,20 +565,26 @@ def _notes_sheet(w: ForceWriter, nationality: bool = True) -> list:
 # --- record-level ---------------------------------------------------------------------------
 
 RECORD_LAYOUTS = [
-    # (format, encoding, date format, header, title lines)
-    dict(fmt="csv", encoding="utf-8-sig", date="%Y-%m-%d",
+    # (format, encoding, date format, header, title lines, totals)
+    # totals: records_line  'Total records: 4,123' below the records
+    #         grand_total   a 'Grand Total' row with the record count in the last column
+    #         pivot         a Summary sheet after the data: an Excel pivot of all outcomes by
+    #                       financial year, pasted as values (blank for none)
+    #         summary       a Summary sheet before the data: outcome by financial year, Total
+    #                       column and Grand Total row
+    dict(fmt="csv", encoding="utf-8-sig", date="%Y-%m-%d", totals="records_line",
          header=["Crime Reference", "HO Offence Code", "Offence Description", "Outcome", "Outcome Date",
                  "Offender Nationality", "Offender Age", "Gender", "Victim Age"], title=2),
-    dict(fmt="xlsx", date="dd/mm/yyyy", notes=True,
+    dict(fmt="xlsx", date="dd/mm/yyyy", notes=True, totals="pivot",
          header=["Occurrence Number", "Offence", "Outcome Type", "Outcome Date", "Nationality", "Age", "Sex", "Victim Age"], title=0),
-    dict(fmt="csv", encoding="cp1252", date="%d/%m/%Y",
+    dict(fmt="csv", encoding="cp1252", date="%d/%m/%Y", totals="grand_total",
          header=["URN", "Offence Code", "Offence", "Disposal", "Disposal Date", "Nationality", "Age", "Gender", "Victim Age"], title=1),
-    dict(fmt="xlsx", date="dd/mm/yyyy",
+    dict(fmt="xlsx", date="dd/mm/yyyy", totals=None,
          header=["Crime Number", "HOC Code", "Crime Type", "Outcome", "Outcome Date", "Offender Nationality",
                  "Offender Age", "Offender Gender", "Victim Age At Offence"], title=3),
-    dict(fmt="csv", encoding="utf-8", date="%d/%m/%Y",
+    dict(fmt="csv", encoding="utf-8", date="%d/%m/%Y", totals=None,
          header=["Crime Ref", "Home Office Code", "Offence", "Outcome", "Outcome Date", "Nationality", "Age", "Sex", "Victim Age"], title=0),
-    dict(fmt="xlsx", date="yyyy-mm-dd", notes=True,
+    dict(fmt="xlsx", date="yyyy-mm-dd", notes=True, totals="summary",
          header=["Reference", "HO Offence Code", "Offence Description", "Outcome", "Outcome Date", "Offender Nationality",
                  "Offender Age", "Gender", "Victim Age"], title=2),
 ]
@@ -566,17 +654,36 @@ def build_record(w: ForceWriter) -> None:
         ["Offender nationality as recorded in custody; victim age shown for sexual offences only"],
     ][: lay["title"]]
     lead = [(t, "title", None) for t in title] + ([([], "blank", None)] if title else [])
-    tail = [([], "blank", None), ([f"Source: {p.force.name} crime and outcomes data, extracted 12/05/2025."], "note", None)]
+    source = ([f"Source: {p.force.name} crime and outcomes data, extracted 12/05/2025."], "note", None)
+    tail = [([], "blank", None), source]
     total_rows = len(base) * scale
+    totals = lay["totals"]
+    first_row = len(lead) + 2  # of the records (below the header) on the first data sheet
+    outcome_col = 3 + has_code  # 1-based, as a spreadsheet numbers columns
+    ret_totals: list = []
 
     if fmt == "csv":
+        records = {"": [[first_row, first_row + total_rows - 1]]}
+        last_row = first_row + total_rows - 1
+        if totals == "records_line":
+            tail = [([], "blank", None), ([f"Total records: {total_rows:,}"], "total", None), source]
+            ret_totals.append(_records_total("", last_row + 2, 1, total_rows, records))
+            ret.quirks.append("'Total records: N' line below the records")
+        elif totals == "grand_total":
+            tail = [(["Grand Total"] + [""] * (len(header) - 2) + [total_rows], "total", None)] + tail
+            ret_totals.append(_records_total("", last_row + 1, len(header), total_rows, records))
+            ret.quirks.append("Grand Total row counting the records in the last column")
+        else:
+            ret.quirks.append("no totals")
+
         def all_rows():
             yield from lead
             yield header, "header", None
             yield from record_rows()
             yield from tail
         name = {0: "FOI-2025-0412 community resolutions.csv"}.get(p.variant, f"{p.slug}_outcomes_extract.csv")
-        ret.files.append(ReturnFile(name, "record", [SheetOut("", all_rows())], encoding=lay["encoding"], date_format=date_fmt))
+        ret.files.append(ReturnFile(name, "record", [SheetOut("", all_rows())], encoding=lay["encoding"], date_format=date_fmt,
+                                    totals=ret_totals))
         ret.formats.append("csv")
     else:
         gen = record_rows()
@@ -586,8 +693,11 @@ def build_record(w: ForceWriter) -> None:
                                              [f"{p.force.full_name}", "One row per outcome. Outcome types follow the Home Office counting rules.",
                                               "Only outcomes 1 April 2022 to 31 March 2025 are included."]]))
         n_sheets = max(1, -(-total_rows // XLSX_MAX_DATA_ROWS))
+        records = {}
         for s in range(n_sheets):
             take = min(XLSX_MAX_DATA_ROWS, total_rows - s * XLSX_MAX_DATA_ROWS)
+            start = first_row if s == 0 else 2
+            records["Data" if s == 0 else f"Data ({s + 1})"] = [[start, start + take - 1]]
 
             def sheet_rows(take=take, first=(s == 0), last=(s == n_sheets - 1)):
                 if first:
@@ -598,7 +708,25 @@ def build_record(w: ForceWriter) -> None:
                 if last:
                     yield from tail
             sheets.append(SheetOut("Data" if s == 0 else f"Data ({s + 1})", sheet_rows()))
-        ret.files.append(ReturnFile(f"{p.slug}_community_resolutions.xlsx", "record", sheets, date_format=date_fmt))
+        if totals in ("pivot", "summary"):
+            # the same records (every outcome) by financial year and outcome label
+            by: Counter = Counter()
+            for r, _nt, is_cr in base:
+                label = (C.YOUTH_CR_LABEL if r[6] else cr_label) if is_cr else r[6]
+                by[(label, C.fy_label(dt.date.fromordinal(r[0])))] += scale
+            where = {"records": records, "outcome_column": outcome_col, "date_column": outcome_col + 1}
+            rows, ret_totals = _summary_sheet(by, totals == "pivot", header[0], where)
+            summary = SheetOut("Summary", rows)
+            if totals == "pivot":
+                sheets.append(summary)
+                ret.quirks.append("Summary sheet after the data: pivot of all outcomes by financial year, pasted as values")
+            else:
+                sheets.insert(1 if lay.get("notes") else 0, summary)
+                ret.quirks.append("Summary sheet before the data: all outcomes by financial year, Grand Total row and column")
+        else:
+            ret.quirks.append("no totals")
+        ret.files.append(ReturnFile(f"{p.slug}_community_resolutions.xlsx", "record", sheets, date_format=date_fmt,
+                                    totals=ret_totals))
         ret.formats.append("xlsx")
         ret.quirks.append("real Excel dates")
         if lay.get("notes"):
@@ -618,6 +746,41 @@ def build_record(w: ForceWriter) -> None:
     ret.quirks.append(f"outcome labels '{cr_label}', '{C.YOUTH_CR_LABEL}'")
 
 
+def _records_total(sheet: str, row: int, col: int, value: int, records: dict) -> dict:
+    """A total that counts the record rows (every outcome) in `records` ({sheet: [[first, last]]})."""
+    return {"kind": "records", "sheet": sheet, "row": row, "column": col, "cell": cell_ref("", row, col),
+            "value": value, "counts": {"records": records}}
+
+
+def _summary_sheet(by: Counter, pivot: bool, ref_header: str, where: dict) -> tuple[list, list]:
+    """Rows of a Summary sheet counting records by outcome (down) and financial year
+    (across), with row and column totals, and the manifest entry of every count written."""
+    years = [label for _, label in C.FINANCIAL_YEARS]
+    outcomes = sorted({o for o, _ in by}, key=str.lower)  # as a pivot sorts its row labels
+    if pivot:
+        lead = [[f"Count of {ref_header}", "Column Labels"], ["Row Labels", *years, "Grand Total"]]
+    else:
+        lead = [["Outcomes by financial year: every row of the Data sheet"], [], ["Outcome", *years, "Total"]]
+    rows = [(cells, "summary", None) for cells in lead]
+    entries = []
+
+    def put(cells: list, outcome: str | None) -> None:
+        r = len(rows) + 1
+        for c, (year, n) in enumerate(cells, start=2):
+            if n or not pivot:  # a pivot leaves a combination with no records blank
+                entries.append({"kind": "summary", "sheet": "Summary", "row": r, "column": c, "cell": cell_ref("", r, c),
+                                "value": n, "counts": {**where, "outcome": outcome, "financial_year": year}})
+        label = "Grand Total" if outcome is None else outcome
+        rows.append(([label] + [(n or None) if pivot else n for _, n in cells], "summary", None))
+
+    for o in outcomes:
+        counts = [by[(o, y)] for y in years]
+        put(list(zip(years, counts)) + [(None, sum(counts))], o)
+    col = [sum(by[(o, y)] for o in outcomes) for y in years]
+    put(list(zip(years, col)) + [(None, sum(col))], None)
+    return rows, entries
+
+
 def write_return(w: ForceWriter, landing: Path) -> list[FileAccount]:
     accounts = []
     for f in w.ret.files:
@@ -628,9 +791,10 @@ def write_return(w: ForceWriter, landing: Path) -> list[FileAccount]:
         elif f.fmt == "record-xlsx":
             write_record_xlsx(path, acc, f.sheets, date_format=f.date_format)
         elif f.fmt == "csv":
-            write_csv(path, acc, SheetOut("", w.render(f.sheets[0][1], "csv")), encoding=f.encoding, delimiter=f.delimiter)
+            write_csv(path, acc, SheetOut("", w.render(f.sheets[0][1], "csv", "", acc)), encoding=f.encoding, delimiter=f.delimiter)
         else:
-            write_xlsx(path, acc, [SheetOut(name, w.render(rows, "xlsx")) for name, rows in f.sheets])
+            write_xlsx(path, acc, [SheetOut(name, w.render(rows, "xlsx", name, acc)) for name, rows in f.sheets])
+        acc.totals.extend(f.totals)
         if f.profile:
             (landing / w.plan.slug / (f.name + ".profile.yaml")).write_text(f.profile, encoding="utf-8")
         accounts.append(acc)

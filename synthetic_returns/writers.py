@@ -2,8 +2,10 @@
 
 A row is (cells, kind, contributions):
   cells          list of str | int | datetime.date | None
-  kind           title | blank | header | data | total | note | other (a record-level row
-                 with another outcome type)
+  kind           title | blank | header | data | total | summary | note | other (a
+                 record-level row with another outcome type); total and summary rows restate
+                 counts of other rows (Total, Grand Total and subtotal rows, a 'Total records'
+                 line, a total stated in a note, every row of a Summary sheet)
   contributions  for a data row, the community-resolution counts it carries: a list of
                  (key, low, high), or a bare key for one record (low = high = 1)
 """
@@ -37,9 +39,12 @@ class FileAccount:
     rows: int = 0
     rows_loaded: int = 0
     rows_other_outcome: int = 0
+    rows_totals: int = 0  # total and summary rows
     exact: Counter = field(default_factory=Counter)  # key -> count (low = high)
     ranged: dict = field(default_factory=dict)  # key -> [low, high] of withheld cells
     sheets: dict = field(default_factory=dict)  # sheet name -> rows
+    totals: list = field(default_factory=list)  # every total written (see manifest definitions)
+    withheld: dict = field(default_factory=dict)  # "Sheet!C12" (CSV: "C12") -> true value of a withheld cell
 
     def add_rows(self, rows: Iterator[tuple]) -> Iterator[tuple]:
         exact, ranged = self.exact, self.ranged
@@ -61,7 +66,34 @@ class FileAccount:
                     self.rows_loaded += 1
             elif kind == "other":
                 self.rows_other_outcome += 1
+            elif kind == "total" or kind == "summary":
+                self.rows_totals += 1
             yield row
+
+
+def column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA."""
+    s = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def cell_ref(sheet: str, row: int, col: int) -> str:
+    """'Sheet!C12' (a CSV's cells are just 'C12')."""
+    return f"{sheet}!{column_letter(col)}{row}" if sheet else f"{column_letter(col)}{row}"
+
+
+def row_ranges(rows: list[int]) -> list[list[int]]:
+    """[5, 6, 7, 9] -> [[5, 7], [9, 9]]"""
+    out: list[list[int]] = []
+    for r in rows:
+        if out and out[-1][1] == r - 1:
+            out[-1][1] = r
+        else:
+            out.append([r, r])
+    return out
 
 
 def _text(value, date_format: str) -> str:
@@ -108,7 +140,7 @@ def write_xlsx(path: Path, account: FileAccount, sheets: list[SheetOut], date_fo
         r = 0
         last_used = -1
         for cells, kind, _c in account.add_rows(iter(sheet.rows)):
-            fmt = bold if kind in ("header", "total") else None
+            fmt = bold if kind in ("header", "total", "summary") else None
             used = False
             for c, value in enumerate(cells):
                 if value is None or value == "":
