@@ -1,19 +1,23 @@
 {# One headline figure: the sum of bounds of the conformed observations in `view`
    (offence or nationality, see int_observations) matching `condition`, with the forces
-   that contributed and the share of it whose nationality was not recorded. #}
-{% macro headline_figure(figure_id, label, definition, condition, view='offence') -%}
+   that contributed and the share of it whose nationality was not recorded.
+   `high_condition`, when given, is what the upper bound counts instead (a wider scope:
+   foreign nationals' high adds the nationalities that could not be mapped, any of which
+   may be foreign); forces_contributing follows the upper bound's scope. #}
+{% macro headline_figure(figure_id, label, definition, condition, view='offence', high_condition=none) -%}
+    {%- set high_condition = high_condition or condition -%}
     select
         '{{ figure_id }}' as figure_id,
         '{{ label }}' as figure,
         'count' as measure,
-        coalesce(sum(total_low), 0)::bigint as value_low,
-        coalesce(sum(total_high), 0)::bigint as value_high,
-        count(distinct force_name) filter (where count_high > 0) as forces_contributing,
-        round(coalesce(sum(total_low) filter (where nationality_category = 'unknown'), 0)
-              / nullif(sum(total_low), 0), 4) as share_nationality_not_recorded,
+        coalesce(sum(total_low) filter (where {{ condition }}), 0)::bigint as value_low,
+        coalesce(sum(total_high) filter (where {{ high_condition }}), 0)::bigint as value_high,
+        count(distinct force_name) filter (where count_high > 0 and ({{ high_condition }})) as forces_contributing,
+        round(coalesce(sum(total_low) filter (where nationality_category = 'unknown' and ({{ condition }})), 0)
+              / nullif(sum(total_low) filter (where {{ condition }}), 0), 4) as share_nationality_not_recorded,
         '{{ definition }}' as definition
     from {{ ref('int_community_resolution_groups') }}
-    where in_{{ view }}_view and ({{ condition }})
+    where in_{{ view }}_view and (({{ condition }}) or ({{ high_condition }}))
 {%- endmacro %}
 
 {# Number of distinct countries of nationality among offenders matching `condition`, over

@@ -51,7 +51,8 @@ EXPECTED = {
     9: (None, "calendar_year", "2023", "105A", "Violence against the person", "8", None, "GBR", "uk", "multiple: British wins", 0, 0, "nil", "loaded"),
     10: (None, "calendar_year", "2023", "105A", "Violence against the person", "8", None, "ROU", "foreign", "multiple: first listed", None, None, "unreadable", "quarantined"),
     11: (None, "calendar_year", "2023", "105A", "Violence against the person", "1", None, "GBR", "uk", "single", 7, 7, "exact", "filtered"),
-    12: (None, "calendar_year", "2023", "105A", "Violence against the person", "8", None, None, "unknown", "unmapped", 2, 2, "exact", "loaded"),
+    # written but matching nothing: unmapped, not "not recorded"
+    12: (None, "calendar_year", "2023", "105A", "Violence against the person", "8", None, None, "unmapped", "unmapped", 2, 2, "exact", "loaded"),
     13: (None, "calendar_year", "2023", None, None, "8", None, "XXA", "foreign", "single", 3, 3, "exact", "loaded"),
     14: (None, "calendar_year", "2023", "105A", "Violence against the person", None, None, "GBR", "uk", "single", 2, 2, "exact", "quarantined"),
     15: (None, "calendar_year", "2023", "86", "Miscellaneous crimes against society", "8", None, "CIV", "foreign", "single", 12, 12, "exact", "loaded"),

@@ -7,13 +7,18 @@
 -- Sexual offences follow the ONS offence group, which excludes code 86 (indecent images
 -- of children, "Obscene publications etc", in Miscellaneous crimes against society); a
 -- second figure includes it.
+-- Nationality: a value that could not be mapped (category unmapped) is not 'not recorded':
+-- it may be any nationality, so the high bounds of foreign and UK nationals both include
+-- it, their low bounds do not, and nationality_unmapped counts it on its own.
 {{ headline_figure('total', 'Community resolutions', 'All outcome-8 counts in returned data, every period and offence.', 'true') }}
 union all
-{{ headline_figure('foreign_nationals', 'Community resolutions to foreign nationals', 'Nationality category foreign: a non-UK nationality or stateless. A lower bound of the true figure when nationality was not recorded for some rows or not provided by a force.', "nationality_category = 'foreign'", 'nationality') }}
+{{ headline_figure('foreign_nationals', 'Community resolutions to foreign nationals', 'Nationality category foreign: a non-UK nationality or stateless (low). The high bound adds the nationalities that could not be mapped (nationality_unmapped), any of which may be foreign. A lower bound of the true figure when nationality was not recorded for some rows or not provided by a force.', "nationality_category = 'foreign'", 'nationality', high_condition="nationality_category in ('foreign', 'unmapped')") }}
 union all
-{{ headline_figure('uk_nationals', 'Community resolutions to UK nationals', 'Nationality British, English, Welsh, Scottish, Northern Irish or UK (a dual national with British nationality counts here).', "nationality_category = 'uk'", 'nationality') }}
+{{ headline_figure('uk_nationals', 'Community resolutions to UK nationals', 'Nationality British, English, Welsh, Scottish, Northern Irish or UK (a dual national with British nationality counts here) (low). The high bound adds the nationalities that could not be mapped (nationality_unmapped), any of which may be a British spelling, so the high bounds of UK and foreign nationals overlap and must not be added.', "nationality_category = 'uk'", 'nationality', high_condition="nationality_category in ('uk', 'unmapped')") }}
 union all
-{{ headline_figure('nationality_not_recorded', 'Community resolutions with nationality not recorded', 'Nationality not recorded, refused, unreadable, or not provided by the force.', "nationality_category = 'unknown'", 'nationality') }}
+{{ headline_figure('nationality_not_recorded', 'Community resolutions with nationality not recorded', 'Nationality not recorded, unknown, refused or blank, or not provided by the force (category unknown). Excludes nationalities written but not mapped (nationality_unmapped).', "nationality_category = 'unknown'", 'nationality') }}
+union all
+{{ headline_figure('nationality_unmapped', 'Community resolutions with a nationality that could not be mapped', 'Nationality written but matching no reviewed spelling or ISO 3166 name (category unmapped; each value is listed in unmapped_values). Counted in the high bounds of foreign and UK nationals.', "nationality_category = 'unmapped'", 'nationality') }}
 union all
 {{ headline_figure('sexual_offences', 'Community resolutions for sexual offences (excluding code 86)', 'ONS offence group Sexual offences: rape (19C-19H), sexual assault (17A-B, 20A-B), sexual activity with children (21, 22B), and the other classes ONS groups there. Excludes code 86.', "offence_group = 'Sexual offences'") }}
 union all
