@@ -184,6 +184,17 @@ def _run_pack(cases: list[Case], base: Path) -> list[Result]:
         return _judge_run(cases, slugs, result)
 
 
+def _step_failure(event) -> str:
+    """'step: the root error', so a person sees why the run failed (a retried step's own
+    error only says the retries ran out; dbt's says which model failed further down)."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cause is not None:
+        error = error.cause
+    lines = [ln.strip() for ln in (error.message if error else "").splitlines() if ln.strip()]
+    detail = [ln for ln in lines[1:] if "Error" in ln][:2]
+    return f"{event.step_key}: " + " | ".join(lines[:1] + detail)[:500] if lines else event.step_key
+
+
 @contextlib.contextmanager
 def _without_env(name: str):
     saved = os.environ.pop(name, None)
@@ -202,7 +213,7 @@ def _judge_run(cases: list[Case], slugs: dict[str, str], result) -> list[Result]
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     missing = [t for t in MART_TABLES if AssetKey(["marts", t]) not in built]
     if missing:
-        steps = ", ".join(e.step_key for e in result.all_events if e.is_step_failure) or "none reported"
+        steps = "; ".join(_step_failure(e) for e in result.all_events if e.is_step_failure) or "none reported"
         why = f"run {result.run_id} did not build marts {', '.join(missing)} (failed steps: {steps})"
         return [Result(c, slugs[c.name], "failed", detail=why) for c in cases]
     # the published file when the checks let the publish step run, else the warehouse's marts
@@ -300,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="acceptance-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = run_cases(cases, workdir)
+        with contextlib.redirect_stdout(sys.stderr):  # dbt's progress lines; stdout keeps the verdicts
+            results = run_cases(cases, workdir)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
