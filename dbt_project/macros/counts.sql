@@ -42,3 +42,8 @@
         when 'withheld' then 4
     end
 {%- endmacro %}
+
+{# Bounds as a person reads them: '1,234' when exact, '12-18' when a range. #}
+{% macro bounds_text(low, high) -%}
+    case when {{ low }} = {{ high }} then format('{:,}', {{ low }}) else format('{:,}', {{ low }}) || '-' || format('{:,}', {{ high }}) end
+{%- endmacro %}

@@ -9,12 +9,15 @@
     case when {{ has_outcome_column }} then {{ outcome_type }} else '8' end
 {%- endmacro %}
 
-{% macro observation_disposition(return_status, count_rule, has_outcome_column, outcome_type) -%}
+{# `counted`: the observation's table is counted in some mart (int_table_roles); a table
+   that only checks another (a summary sheet, a second view of the population) is not. #}
+{% macro observation_disposition(return_status, count_rule, has_outcome_column, outcome_type, counted) -%}
     case
         when {{ return_status }} <> 'loaded' then 'quarantined'
         when {{ count_rule }} = 'unreadable' then 'quarantined'
         when {{ has_outcome_column }} and {{ outcome_type }} is null then 'quarantined'
         when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then 'filtered'
+        when not {{ counted }} then 'filtered'
         else 'loaded'
     end
 {%- endmacro %}
@@ -31,11 +34,12 @@
     'outcome ' || {{ outcome_type }} || ' is not a community resolution'
 {%- endmacro %}
 
-{% macro observation_disposition_reason(return_status, return_reason, count_rule, count_raw, source_column, has_outcome_column, outcome_raw, outcome_type) -%}
+{% macro observation_disposition_reason(return_status, return_reason, count_rule, count_raw, source_column, has_outcome_column, outcome_raw, outcome_type, counted, set_aside_reason) -%}
     case
         when {{ return_status }} <> 'loaded' then {{ return_reason }}
         when {{ count_rule }} = 'unreadable' then {{ unreadable_count_reason(count_raw, source_column) }}
         when {{ has_outcome_column }} and {{ outcome_type }} is null then {{ unrecognised_outcome_reason(outcome_raw) }}
         when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then {{ filtered_outcome_reason(outcome_type) }}
+        when not {{ counted }} then {{ set_aside_reason }}
     end
 {%- endmacro %}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from .shape import FIRST_HEADER_WITHIN, Table, classify_row, find_tables_in
+from .shape import FIRST_HEADER_WITHIN, MAX_HEADER_ROWS, Table, classify_row, find_tables_in, label_columns
 
 REDACTED = "[redacted: personal data]"
 
@@ -92,31 +92,52 @@ class BulkSheet:
         starts = [r for (r,) in self.con.execute("""
             select r from (select r, lag(nb) over (order by r) as nb1, lag(nb, 2) over (order by r) as nb2 from facts)
             where r >= ? and (nb1 = 0 or (r >= 2 and nb1 = 1 and nb2 = 0)) order by r""", [head]).fetchall()]
-        wanted = sorted(set(range(min(head, self.n_rows))) | {j for r in starts for j in (r, r - 1, r - 2) if j >= 0})
+        # a header found at r is read with the rows around it (shape.header_stack)
+        near = {j for r in starts for j in range(r - 2, r + MAX_HEADER_ROWS + 2) if 0 <= j < self.n_rows}
+        wanted = sorted(set(range(min(head + MAX_HEADER_ROWS + 1, self.n_rows))) | near)
         rows = self.rows_at(wanted)
         can_start = set(starts)
         visit = [i for i in wanted if i < head or i in can_start]
         return find_tables_in(self.name, rows, self.n_rows, visit, forced_header_row)
 
-    def classify(self, tables: list[Table], first_index: int) -> BulkRows:
+    def body(self, table: Table, n: int) -> list[list[str]]:
+        """The first n rows of the table below its header."""
+        first = table.first_data_row - 1
+        rows = self.rows_at(list(range(first, min(table.last_row, first + n))))
+        return [rows[r] for r in sorted(rows)]
+
+    def all_rows(self) -> list[list[str]]:
+        rows = self.rows_at(list(range(self.n_rows)))
+        return [rows[r] for r in range(self.n_rows)]
+
+    def kinds(self, table: Table) -> dict[int, str]:
+        """The kind of every row of the table below its header that is not data (1-based
+        rows), as reading.row_kinds gives them."""
+        kinds: dict[int, str] = {}
+        after_blank, previous = False, table.first_data_row - 2
+        for r, cells in sorted(self.rows_at(self._maybe_not_data(table)).items()):
+            if r > previous + 1:  # data rows in between
+                after_blank = False
+            kind = classify_row(cells, table, after_blank)
+            after_blank = (after_blank or kind == "blank") and kind != "data"
+            if kind != "data":
+                kinds[r + 1] = kind
+            previous = r
+        return kinds
+
+    def rows(self, tables: list[Table], first_index: int) -> BulkRows:
         """Row kinds and table ids (tables[k] is ParsedReturn.tables[first_index + k]),
         personal data redacted, cells cut to each row's own width."""
         kinds: list[tuple[int, str]] = []
         for table in tables:
-            kinds.append((table.header_row - 1, "header"))
-            after_blank, previous = False, table.header_row - 1
-            for r, cells in sorted(self.rows_at(self._maybe_not_data(table)).items()):
-                if r > previous + 1:  # data rows in between
-                    after_blank = False
-                kind = classify_row(cells, table, after_blank)
-                after_blank = (after_blank or kind == "blank") and kind != "data"
-                kinds.append((r, kind))
-                previous = r
+            kinds.extend((table.header_row - 1 + k, "header") for k in range(table.header_rows))
+            kinds.extend((r - 1, kind) for r, kind in table.kinds.items())
         kinds_table = pa.table({"r": pa.array([r for r, _ in kinds], pa.int32()),
                                 "kind": pa.array([kind for _, kind in kinds], pa.string())})
         spans = pa.table({"k": pa.array([first_index + k for k in range(len(tables))], pa.int32()),
                           "first_r": pa.array([t.header_row - 1 for t in tables], pa.int32()),
-                          "last_r": pa.array([t.last_row - 1 for t in tables], pa.int32())})
+                          "last_r": pa.array([t.last_row - 1 for t in tables], pa.int32()),
+                          "data_r": pa.array([t.first_data_row - 1 for t in tables], pa.int32())})
         cells = ", ".join(self._cell(i, tables, first_index) for i in range(1, self.width + 1))
         select_sql = f"""
             select (s.r + 1)::integer as source_row, t.k as table_id,
@@ -136,15 +157,17 @@ class BulkSheet:
         if not redacting:
             return plain
         ids = ", ".join(map(str, redacting))
-        return (f"case when t.k in ({ids}) and s.r > t.first_r and {plain} <> '' "
+        return (f"case when t.k in ({ids}) and s.r >= t.data_r and {plain} <> '' "
                 f"then '{REDACTED}' else {plain} end")
 
     def _maybe_not_data(self, table: Table) -> list[int]:
-        """Rows of the table (below its header) that classify_row could call something other
-        than data; see the module docstring. The conditions mirror classify_row's."""
-        label_cols = [i for r, i in table.roles.items() if r != "count"] or [1]
-        total_cols = sorted(set(sorted(label_cols)[:3] + [1]))
-        total = " or ".join(f"contains(lower(coalesce(c{i}, '')), 'total')" for i in total_cols if i <= self.width)
+        """Rows of the table (below its header, 0-based) that classify_row could call
+        something other than data; see the module docstring. The conditions mirror
+        classify_row's."""
+        label_cols = label_columns(table)
+        total_cols = sorted(set(label_cols[:3] + [1]))
+        total = " or ".join(f"regexp_matches(lower(coalesce(c{i}, '')), '(total|overall|sum|^all )')"
+                            for i in total_cols if i <= self.width)
         first_filled = f"coalesce({', '.join(f'nullif(c{i}, {chr(39)}{chr(39)})' for i in range(1, self.width + 1))}, '')" \
             if self.width else "''"
         # _NOTE: notes?, source, a bullet "*", or a numbered "[1]" / "1." / "1)": RE2's (?i)
@@ -156,4 +179,4 @@ class BulkSheet:
             select s.r from sheet_in as s join facts as f using (r)
             where s.r between ? and ?
               and (f.nb = 0 or {total or 'false'} or {note} or {few})
-            order by s.r""", [table.header_row, table.last_row - 1]).fetchall()]
+            order by s.r""", [table.first_data_row - 1, table.last_row - 1]).fetchall()]

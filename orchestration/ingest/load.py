@@ -19,12 +19,13 @@ from collections.abc import Collection
 
 from .landing import LandingFile, discover
 from .limits import ReadLimits
+from .columns import column_letter
 from .parse import ParsedReturn, parse_return
 from .xlsx_scan import XlsxPrescan
 
 # Bump when a change to readers, shape detection or parsing would read a file differently:
 # stored returns of an older version are parsed again on the next ingestion.
-PARSER_VERSION = 6
+PARSER_VERSION = 7
 
 ROLE_COLUMNS = [
     "offence_code", "offence_text", "outcome", "nationality", "period", "date",
@@ -44,12 +45,28 @@ create table if not exists raw.tables (
     shape varchar, headers varchar[], title varchar, default_period varchar,
     {", ".join(f"{r}_col integer" for r in ROLE_COLUMNS)},
     across_role varchar, across_cols integer[], across_values varchar[], personal_data_cols integer[],
+    header_rows integer, across_role2 varchar, across_values2 varchar[], total_cols integer[],
+    nationality_cols integer[], counted boolean, subject varchar, verification varchar, checks varchar[],
+    data_low bigint, data_high bigint, column_notes varchar[], label varchar,
     primary key (return_id, table_id)
 );
 -- columns added after the first release (existing warehouses keep working)
 alter table raw.returns add column if not exists parser_version integer;
 alter table raw.returns add column if not exists warnings varchar;
 alter table raw.tables add column if not exists personal_data_cols integer[];
+alter table raw.tables add column if not exists header_rows integer;
+alter table raw.tables add column if not exists across_role2 varchar;
+alter table raw.tables add column if not exists across_values2 varchar[];
+alter table raw.tables add column if not exists total_cols integer[];
+alter table raw.tables add column if not exists nationality_cols integer[];
+alter table raw.tables add column if not exists counted boolean;
+alter table raw.tables add column if not exists subject varchar;
+alter table raw.tables add column if not exists verification varchar;
+alter table raw.tables add column if not exists checks varchar[];
+alter table raw.tables add column if not exists data_low bigint;
+alter table raw.tables add column if not exists data_high bigint;
+alter table raw.tables add column if not exists column_notes varchar[];
+alter table raw.tables add column if not exists label varchar;
 create table if not exists raw.rows (
     return_id varchar, sheet varchar, source_row integer, table_id integer,
     row_kind varchar, cells varchar[]
@@ -102,12 +119,15 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
              "\n".join(parsed.warnings) or None],
         )
         for tid, t in enumerate(parsed.tables):
-            con.execute(
-                f"insert into raw.tables values ({', '.join(['?'] * (9 + len(ROLE_COLUMNS) + 4))})",
-                [lf.return_id, tid, t.sheet, t.header_row, t.last_row, t.shape, t.headers, t.title,
-                 t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
-                 t.across_role, t.across_cols or None, t.across_values or None, t.personal_data_cols or None],
-            )
+            values = [lf.return_id, tid, t.sheet, t.header_row, t.last_row, t.shape, t.headers, t.title,
+                      t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
+                      t.across_role, t.across_cols or None, t.across_values or None, t.personal_data_cols or None,
+                      t.header_rows, t.across_role2, t.across_values2 or None, t.total_cols or None,
+                      t.nationality_cols or None, t.counted, t.subject, t.verification, t.checks or None,
+                      t.data_low, t.data_high,
+                      [f"{column_letter(c)}: {note}" for c, note in sorted(t.column_notes.items())] or None,
+                      t.label or None]
+            con.execute(f"insert into raw.tables values ({', '.join(['?'] * len(values))})", values)
         for batch in _rows_batches(parsed):
             con.register("raw_rows_batch", batch)
             con.execute("insert into raw.rows select * from raw_rows_batch")

@@ -27,7 +27,10 @@ from .bulk import REDACTED, BulkRows, BulkSheet
 from .landing import LandingFile
 from .limits import LimitsConfigError
 from .readers import ReadError, Sheet, Workbook, read_return
-from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, classify_row, find_tables
+from .columns import decide_columns
+from .proof import prove
+from .reading import PROFILE_SPAN, read_table, subject
+from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, find_tables
 from .xlsx_scan import XlsxPrescan
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
@@ -100,16 +103,6 @@ def load_profile(path: Path) -> dict | None:
     return profile
 
 
-def _apply_profile(table: Table, profile: dict) -> None:
-    for header, role in (profile.get("columns") or {}).items():
-        for idx, text in enumerate(table.headers, start=1):
-            if text.strip().lower() == str(header).strip().lower():
-                table.roles = {r: i for r, i in table.roles.items() if i != idx and r != role}
-                table.roles[role] = idx
-    if profile.get("period"):
-        table.default_period = str(profile["period"])
-
-
 def parse_refusal(landing: LandingFile) -> ParsedReturn:
     try:
         info = _read_yaml_mapping(landing.path)
@@ -148,14 +141,13 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
 
     problems = []
     for sheet in workbook.sheets:
-        if sheet.columns is not None:
-            _parse_big_sheet(parsed, sheet, profile, problems)
+        if sheet.columns is not None and _parse_big_sheet(parsed, sheet, profile, problems):
             continue
         if profile.get("sheet") and sheet.name != profile["sheet"]:
             tables = []
         else:
             tables = find_tables(sheet, forced_header_row=profile.get("header_row"))
-        usable = _usable(tables, profile)
+        usable = _read(tables, sheet.rows, profile, _context(landing, sheet.name))
         if not usable and any(any(c.strip() for c in r) for r in sheet.rows):
             problems.append(_no_header(sheet.name))
         _classify_rows(parsed, sheet.name, sheet.rows, usable)
@@ -170,13 +162,27 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
             f"{landing.source_file}: {detail}: expected column names such as 'Offence', 'Nationality', "
             "'Outcome', 'Financial Year', 'Count' (add a return profile if the headers are unusual)",
         )
+    table_problems = [p for t in parsed.tables for p in t.problems]
+    if table_problems:
+        return _quarantine(parsed, f"{landing.source_file}: " + "; ".join(dict.fromkeys(table_problems)))
     return parsed
 
 
-def _usable(tables: list[Table], profile: dict) -> list[Table]:
+def _context(landing: LandingFile, sheet: str) -> str:
+    """The file's and the sheet's names: what a table counts may be said there."""
+    return f"{landing.path.stem} {sheet}".replace("_", " ")
+
+
+def _read(tables: list[Table], rows, profile: dict, context: str) -> list[Table]:
+    """The readings of the tables found in a sheet that count something (every view of a
+    stacked layout); a table with no offence, nationality or outcome column and nothing
+    across is not one (a notes table)."""
+    usable = []
     for table in tables:
-        _apply_profile(table, profile)
-    return [t for t in tables if SUBJECT_ROLES & t.roles.keys() or (t.across_cols and t.roles)]
+        views = read_table(table, rows, profile, context)
+        if any(SUBJECT_ROLES & v.roles.keys() or v.across_cols or v.problems for v in views):
+            usable.extend(views)
+    return usable
 
 
 def _no_header(sheet: str) -> str:
@@ -195,44 +201,71 @@ def _add_tables(parsed: ParsedReturn, sheet: str, tables: list[Table]) -> None:
                 "their cells were redacted and are never published")
 
 
-def _parse_big_sheet(parsed: ParsedReturn, sheet: Sheet, profile: dict, problems: list[str]) -> None:
-    """The same as the row-by-row path below, with DuckDB doing the per-row work (bulk.py)."""
+def _parse_big_sheet(parsed: ParsedReturn, sheet: Sheet, profile: dict, problems: list[str]) -> bool:
+    """A big sheet of record-level tables, the same as the row-by-row path below with
+    DuckDB doing the per-row work (bulk.py). False, with the sheet's rows put back in
+    sheet.rows, when one of its tables is anything else: those are read row by row."""
     big = BulkSheet(sheet.name, sheet.columns)
     try:
         if profile.get("sheet") and sheet.name != profile["sheet"]:
             tables = []
         else:
             tables = big.find_tables(forced_header_row=profile.get("header_row"))
-        usable = _usable(tables, profile)
+        context = _context(parsed.landing, sheet.name)
+        for table in tables:
+            decide_columns(table, big.body(table, PROFILE_SPAN), profile)
+        if any(t.shape != "record" or {"breakdown", "category"} <= t.roles.keys() for t in tables):
+            sheet.rows, sheet.columns = big.all_rows(), None
+            return False
+        usable = []
+        for table in tables:
+            if profile.get("period"):
+                table.default_period = str(profile["period"])
+            table.kinds = big.kinds(table)
+            if not (SUBJECT_ROLES & table.roles.keys() or table.problems):
+                continue
+            if not table.problems:
+                subject(table, context)
+                notes = [r for r, k in table.kinds.items() if k in ("note", "total")]
+                rows = big.rows_at([r - 1 for r in notes])
+                prove(table, {r: rows[r - 1] for r in notes}, table.kinds,
+                      " ".join([table.title] + [" ".join(rows[r - 1]) for r in notes if table.kinds[r] == "note"]))
+            usable.append(table)
         if not usable and big.has_text():
             problems.append(_no_header(sheet.name))
         first_index = len(parsed.tables)
         _add_tables(parsed, sheet.name, usable)
-        parsed.bulk.append(big.classify(usable, first_index))
+        parsed.bulk.append(big.rows(usable, first_index))
     finally:
         big.close()
     sheet.columns = None  # held by the BulkRows now
+    return True
 
 
 def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tables: list[Table]) -> None:
-    by_row: dict[int, int] = {}
+    """Every row of the sheet with its kind and table: a table's header rows, its rows by
+    their kind (data unless Table.kinds says otherwise), and outside any table a title or
+    a blank row. A row of a stacked layout belongs to the view that holds it."""
+    owner: dict[int, int] = {}
     first_index = len(parsed.tables)
     _add_tables(parsed, sheet, tables)
     for k, table in enumerate(tables):
+        t_index = first_index + k
         for r in range(table.header_row, table.last_row + 1):
-            by_row[r] = first_index + k
-    after_blank = False  # a blank row since the current table's last data row
+            owner.setdefault(r, t_index)  # the first view of a stacked layout holds what no view holds
+        for r in table.member_rows or []:
+            owner[r] = t_index
     for i, cells in enumerate(rows, start=1):
-        table_index = by_row.get(i)
+        table_index = owner.get(i)
         if table_index is None:
             kind = "title" if any(c.strip() for c in cells) else "blank"
-        elif parsed.tables[table_index].header_row == i:
-            kind, after_blank = "header", False
         else:
             table = parsed.tables[table_index]
-            kind = classify_row(cells, table, after_blank)
-            after_blank = (after_blank or kind == "blank") and kind != "data"
+            if i < table.first_data_row:
+                kind = "header"
+            else:
+                kind = table.kinds.get(i, "data")
             if table.personal_data_cols:  # keep the data minimal: never store what a force should have redacted
-                cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() else v
+                cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() and kind != "header" else v
                          for c, v in enumerate(cells, start=1)]
         parsed.rows.append(RawRow(sheet, i, table_index, kind, cells))

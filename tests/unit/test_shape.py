@@ -1,7 +1,8 @@
 import pytest
 
 from orchestration.ingest.readers import Sheet
-from orchestration.ingest.shape import find_tables, header_role, looks_like_period, classify_row, period_in_title
+from orchestration.ingest.reading import read_sheet as find_tables
+from orchestration.ingest.shape import header_role, looks_like_period, classify_row, period_in_title
 
 
 @pytest.mark.parametrize("header, role", [

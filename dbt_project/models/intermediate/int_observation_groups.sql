@@ -1,5 +1,5 @@
 -- The observations of each current return grouped by everything the normalisation and
--- the marts look at (raw offence, outcome, nationality, count and victim age texts, the
+-- the marts look at (the table, raw offence, outcome, nationality, count and victim age texts, the
 -- period as parsed), with how many cells each group holds. A record-level return
 -- of a million rows collapses to a few thousand groups, so the seed joins and the marts
 -- (int_observation_summary) work on groups instead of cells. No seed is involved here:
@@ -18,6 +18,7 @@ with new_returns as (
 
 select
     o.return_id,
+    o.table_id,
     o.ingested_at,
     o.has_offence_column,
     o.offence_code_raw,

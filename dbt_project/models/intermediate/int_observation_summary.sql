@@ -11,14 +11,17 @@ returns as (
     select * from {{ ref('int_returns') }}
 )
 
+{%- set counted = "coalesce(tr.counted_offence or tr.counted_nationality, false)" %}
 select
     o.return_id,
+    o.table_id,
     r.force_code,
     r.force_name,
     r.force_slug,
     r.source_file,
-    o.has_offence_column or not fv.any_offence_table as in_offence_view,
-    o.has_nationality_column or not fv.any_nationality_table as in_nationality_view,
+    coalesce(tr.counted_offence, false) as in_offence_view,
+    coalesce(tr.counted_nationality, false) as in_nationality_view,
+    coalesce(tr.verification, 'unverified') as verification,
 
     o.period_raw,
     o.period_type,
@@ -50,7 +53,7 @@ select
     cm.count_rule,
     cm.count_low,
     cm.count_high,
-    {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type') }} as disposition,
+    {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type', counted) }} as disposition,
 
     o.observations,
     cm.count_low * o.observations as total_low,
@@ -59,7 +62,7 @@ select
     o.first_source_row
 from obs as o
 inner join returns as r using (return_id)
-inner join {{ ref('int_force_views') }} as fv on r.force_slug = fv.force_slug
+left join {{ ref('int_table_roles') }} as tr on o.return_id = tr.return_id and o.table_id = tr.table_id
 left join {{ ref('int_offence_map') }} as om
     on o.offence_code_raw is not distinct from om.offence_code_raw
     and o.offence_text_raw is not distinct from om.offence_text_raw

@@ -1,12 +1,12 @@
 -- Every observation of every current return, interpreted, with what happens to it.
--- Views: a force that gives offences and nationalities as separate tables (or files) of
--- the same population must not be added up twice. A force's offence view is its tables
--- with an offence column (all its tables if none has one); its nationality view likewise
--- (int_force_views). Offence marts and figures read the offence view, nationality ones the
--- nationality view.
+-- Views: tables of one force that count the same population (offences and nationalities
+-- as separate tables or files, a summary beside the records) must not be added up twice:
+-- int_table_roles says which table each mart counts. Offence marts and figures read the
+-- offence view, nationality ones the nationality view.
 -- Disposition (macros/dispositions.sql):
 --   loaded      a community resolution count that reaches the marts
---   filtered    another outcome type (not a community resolution)
+--   filtered    another outcome type (not a community resolution), or a table that only
+--               checks another
 --   quarantined a count that cannot be read, an outcome that cannot be recognised,
 --               or a return whose force is unknown
 -- A view over the parsed cells (stg_raw__observations, a table) and the small maps: one
@@ -22,6 +22,7 @@ returns as (
     select * from {{ ref('int_returns') }}
 )
 
+{%- set counted = "coalesce(tr.counted_offence or tr.counted_nationality, false)" %}
 select
     o.return_id,
     r.force_code,
@@ -34,8 +35,9 @@ select
     o.source_column,
     o.table_id,
     o.shape,
-    o.has_offence_column or not fv.any_offence_table as in_offence_view,
-    o.has_nationality_column or not fv.any_nationality_table as in_nationality_view,
+    coalesce(tr.counted_offence, false) as in_offence_view,
+    coalesce(tr.counted_nationality, false) as in_nationality_view,
+    coalesce(tr.verification, 'unverified') as verification,
 
     o.period_raw,
     o.period_source,
@@ -77,12 +79,12 @@ select
     cm.count_low,
     cm.count_high,
 
-    {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type') }} as disposition,
+    {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type', counted) }} as disposition,
     {{ observation_disposition_reason('r.status', 'r.reason', 'cm.count_rule', 'o.count_raw', 'o.source_column',
-                                      'o.has_outcome_column', 'o.outcome_raw', 'oc.outcome_type') }} as disposition_reason
+                                      'o.has_outcome_column', 'o.outcome_raw', 'oc.outcome_type', counted, 'tr.set_aside_reason') }} as disposition_reason
 from obs as o
 inner join returns as r using (return_id)
-inner join {{ ref('int_force_views') }} as fv on r.force_slug = fv.force_slug
+left join {{ ref('int_table_roles') }} as tr on o.return_id = tr.return_id and o.table_id = tr.table_id
 left join {{ ref('int_period_map') }} as p on o.period_raw = p.period_raw
 left join {{ ref('int_offence_map') }} as om
     on o.offence_code_raw is not distinct from om.offence_code_raw

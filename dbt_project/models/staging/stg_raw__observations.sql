@@ -1,6 +1,7 @@
 -- One row per count cell: a record-level row is one observation with count '1'; an
 -- aggregate row one observation from its count column; a cross-tab row one observation
--- per column headed by a period or a nationality. Values stay raw text here; intermediate
+-- per column across (headed by a period, a nationality, an offence, an outcome, ...; a
+-- two-row header gives each column two such headings). Values stay raw text here; intermediate
 -- models interpret them (counts and victim ages through int_count_map and
 -- int_victim_age_map, one evaluation per distinct text).
 -- Incremental per return version (macros/return_versions.sql): parsing a return depends on
@@ -20,6 +21,7 @@ data_rows as (
     select
         r.return_id, n.ingested_at, r.sheet, r.source_row, r.table_id, r.cells,
         t.shape, t.default_period, t.across_role, t.across_cols, t.across_values,
+        t.across_role2, t.across_values2, t.nationality_cols,
         t.offence_code_col, t.offence_text_col, t.outcome_col, t.nationality_col,
         t.period_col, t.date_col, t.count_col, t.age_col, t.sex_col, t.victim_age_col
     from {{ source('raw', 'rows') }} as r
@@ -33,15 +35,17 @@ data_rows as (
 -- joined rows are neither materialised nor scanned twice)
 cells as (
     select
-        * exclude (col, val),
+        * exclude (col, val, val2),
         col as source_column_index,
         val as across_value,
+        val2 as across_value2,
         across_cols is not null as from_crosstab
     from (
         select
             *,
             unnest(coalesce(across_cols, [count_col])) as col,
-            unnest(coalesce(across_values, [cast(null as varchar)])) as val
+            unnest(coalesce(across_values, [cast(null as varchar)])) as val,
+            unnest(coalesce(across_values2, [cast(null as varchar)])) as val2
         from data_rows
     )
 ),
@@ -55,32 +59,38 @@ observations as (
         source_column_index,
         {{ column_letter('source_column_index') }} as source_column,
         shape,
-        nullif(cells[offence_code_col], '') as offence_code_raw,
-        nullif(cells[offence_text_col], '') as offence_text_raw,
-        offence_code_col is not null or offence_text_col is not null as has_offence_column,
-        outcome_col is not null as has_outcome_column,
-        case when outcome_col is not null then coalesce(cells[outcome_col], '') end as outcome_raw,
-        nationality_col is not null or coalesce(across_role = 'nationality', false) as has_nationality_column,
+        nullif({{ across_or('offence_code', 'cells[offence_code_col]') }}, '') as offence_code_raw,
+        nullif({{ across_or('offence_text', 'cells[offence_text_col]') }}, '') as offence_text_raw,
+        offence_code_col is not null or offence_text_col is not null
+            or {{ is_across('offence_code') }} or {{ is_across('offence_text') }} as has_offence_column,
+        outcome_col is not null or {{ is_across('outcome') }} as has_outcome_column,
+        case when outcome_col is not null or {{ is_across('outcome') }}
+            then coalesce({{ across_or('outcome', 'cells[outcome_col]') }}, '') end as outcome_raw,
+        nationality_col is not null or {{ is_across('nationality') }} as has_nationality_column,
         case
-            when across_role = 'nationality' then across_value
+            when {{ is_across('nationality') }} then {{ across_or('nationality', 'null') }}
+            -- a person with several nationality columns (a dual national): every one given,
+            -- joined as one cell; int_nationality_map's rule for several nationalities applies
+            when nationality_cols is not null then array_to_string(
+                list_filter(list_transform(nationality_cols, lambda c: trim(coalesce(cells[c], ''))), lambda x: x <> ''), ' / ')
             when nationality_col is not null then coalesce(cells[nationality_col], '')
         end as nationality_raw,
         case
-            when across_role = 'period' then across_value
+            when {{ is_across('period') }} then {{ across_or('period', 'null') }}
             when period_col is not null then cells[period_col]
             when date_col is not null then cells[date_col]
             else default_period
         end as period_raw,
         case
-            when across_role = 'period' then 'column header'
+            when {{ is_across('period') }} then 'column header'
             when period_col is not null then 'period column'
             when date_col is not null then 'date column'
             when default_period is not null then 'title, sheet name or profile'
         end as period_source,
         case when source_column_index is null then '1' else coalesce(cells[source_column_index], '') end as count_raw,
-        nullif(cells[age_col], '') as offender_age_raw,
-        nullif(cells[sex_col], '') as offender_sex_raw,
-        nullif(cells[victim_age_col], '') as victim_age_raw,
+        nullif({{ across_or('age', 'cells[age_col]') }}, '') as offender_age_raw,
+        nullif({{ across_or('sex', 'cells[sex_col]') }}, '') as offender_sex_raw,
+        nullif({{ across_or('victim_age', 'cells[victim_age_col]') }}, '') as victim_age_raw,
         ingested_at,
         from_crosstab
     from cells

@@ -1,0 +1,242 @@
+-- Which tables count a force's community resolutions, and which only check them.
+--
+-- Two tables of one force that cover a common period (or one of them gives no period) count
+-- one population: a Summary sheet and the records it summarises, the same file sent twice,
+-- an offence table and a nationality table of the same people, a corrected file beside the
+-- first. So they must agree, period by period (within the bounds withheld cells allow), and
+-- only one of them may be added up in each mart:
+--   - figures that disagree are a conflict: every return involved is quarantined with both
+--     numbers (int_returns), never added or picked between;
+--   - a table without an outcome column whose figures match another table's count of every
+--     outcome (not its community resolutions) counts all outcomes: it checks that table's
+--     reading and is not counted (a year table of all crimes beside the record list);
+--   - of two agreeing tables in a common view (offence or nationality), the one that covers
+--     the other's periods, and gives at least its breakdowns, is counted and the other only
+--     checks it; with the same periods, the more detailed one is counted (records before
+--     aggregates, offence with nationality before either alone, then more cells). Agreeing
+--     tables where neither covers the other in a common view are a conflict too.
+-- A table that agrees with another has its reading proven by it: verification 'reconciled'.
+-- The view rule: a force's offence view is its tables with offences (all its tables if none
+-- has them); its nationality view likewise.
+with pops as (
+    select * from {{ ref('int_table_populations') }}
+),
+
+tables as (
+    select
+        p.return_id,
+        p.force_slug,
+        p.source_file,
+        p.table_id,
+        t.sheet,
+        t.label,
+        t.shape,
+        t.reader_counted,
+        t.reader_verification,
+        t.subject,
+        bool_or(p.has_offence) as has_offence,
+        bool_or(p.has_nationality) as has_nationality,
+        bool_or(p.has_outcome) as has_outcome,
+        list(p.period_label order by p.period_label) filter (where p.period_label <> '*') as periods,
+        bool_or(p.period_label = '*') as no_period,
+        sum(p.cr_low)::bigint as cr_low,
+        sum(p.cr_high)::bigint as cr_high,
+        sum(p.all_low)::bigint as all_low,
+        sum(p.all_high)::bigint as all_high,
+        sum(p.observations)::bigint as observations
+    from pops as p
+    inner join {{ ref('stg_raw__tables') }} as t using (return_id, table_id)
+    group by all
+),
+
+named as (
+    select
+        *,
+        source_file || case when sheet <> '' then ' sheet ''' || sheet || '''' else '' end
+            || coalesce(' ' || label, '') as table_name,
+        -- more detail first: records before aggregates, offence with nationality before either alone
+        row_number() over (
+            partition by force_slug
+            order by (shape = 'record') desc, (has_offence and has_nationality) desc, observations desc, source_file, table_id
+        ) as detail_rank,
+        coalesce(periods, []) as period_list
+    from tables
+),
+
+-- views before any return is set aside, for telling which pairs would be added twice
+views as (
+    select
+        n.*,
+        n.has_offence or not bool_or(n.has_offence) over (partition by n.force_slug) as in_offence_view,
+        n.has_nationality or not bool_or(n.has_nationality) over (partition by n.force_slug) as in_nationality_view
+    from named as n
+    where n.reader_counted
+),
+
+pairs as (
+    select
+        a.return_id as a_return, a.table_id as a_table, a.table_name as a_name, a.detail_rank as a_rank,
+        b.return_id as b_return, b.table_id as b_table, b.table_name as b_name, b.detail_rank as b_rank,
+        a.no_period or b.no_period as whole,
+        a.has_outcome as a_has_outcome, b.has_outcome as b_has_outcome,
+        (a.no_period or list_has_all(a.period_list, b.period_list)) as a_covers_b,
+        (b.no_period or list_has_all(b.period_list, a.period_list)) as b_covers_a,
+        (a.in_offence_view and b.in_offence_view) or (a.in_nationality_view and b.in_nationality_view) as common_view,
+        (a.in_offence_view or not b.in_offence_view) and (a.in_nationality_view or not b.in_nationality_view) as a_views_cover_b,
+        (b.in_offence_view or not a.in_offence_view) and (b.in_nationality_view or not a.in_nationality_view) as b_views_cover_a
+    from views as a
+    inner join views as b
+        on a.force_slug = b.force_slug
+        and a.detail_rank < b.detail_rank
+        and (a.no_period or b.no_period or len(list_intersect(a.period_list, b.period_list)) > 0)
+),
+
+-- the figures each pair must agree on: period by period, or whole tables when one gives no period
+pair_figures as (
+    select
+        p.*, pa.period_label,
+        pa.cr_low as a_cr_low, pa.cr_high as a_cr_high, pa.all_low as a_all_low, pa.all_high as a_all_high,
+        pb.cr_low as b_cr_low, pb.cr_high as b_cr_high, pb.all_low as b_all_low, pb.all_high as b_all_high
+    from pairs as p
+    inner join pops as pa on pa.return_id = p.a_return and pa.table_id = p.a_table
+    inner join pops as pb on pb.return_id = p.b_return and pb.table_id = p.b_table and pa.period_label = pb.period_label
+    where not p.whole
+    union all
+    select
+        p.*, 'all periods',
+        a.cr_low, a.cr_high, a.all_low, a.all_high, b.cr_low, b.cr_high, b.all_low, b.all_high
+    from pairs as p
+    inner join named as a on a.return_id = p.a_return and a.table_id = p.a_table
+    inner join named as b on b.return_id = p.b_return and b.table_id = p.b_table
+    where p.whole
+),
+
+verdicts as (
+    select
+        a_return, a_table, a_name, b_return, b_table, b_name,
+        any_value(a_covers_b) as a_covers_b, any_value(b_covers_a) as b_covers_a,
+        any_value(common_view) as common_view, any_value(a_rank) as a_rank, any_value(b_rank) as b_rank,
+        any_value(a_views_cover_b) as a_views_cover_b, any_value(b_views_cover_a) as b_views_cover_a,
+        bool_and(a_cr_low <= b_cr_high and b_cr_low <= a_cr_high) as agree,
+        -- a table without an outcome column matching the other's count of every outcome
+        bool_and(not a_has_outcome and b_has_outcome and a_cr_low <= b_all_high and b_all_low <= a_cr_high) as a_counts_all,
+        bool_and(not b_has_outcome and a_has_outcome and b_cr_low <= a_all_high and a_all_low <= b_cr_high) as b_counts_all,
+        min(period_label) filter (where not (a_cr_low <= b_cr_high and b_cr_low <= a_cr_high)) as first_disagreement,
+        arg_min(
+            {{ bounds_text('a_cr_low', 'a_cr_high') }} || ' against ' || {{ bounds_text('b_cr_low', 'b_cr_high') }},
+            case when a_cr_low <= b_cr_high and b_cr_low <= a_cr_high then 'z' || period_label else 'a' || period_label end
+        ) as numbers,
+        string_agg(period_label, ', ' order by period_label) as periods_compared
+    from pair_figures
+    group by a_return, a_table, a_name, b_return, b_table, b_name
+),
+
+judged as (
+    select
+        *,
+        agree and a_covers_b and a_views_cover_b and (not b_covers_a or a_rank < b_rank) as a_dominates,
+        agree and b_covers_a and b_views_cover_a and (not a_covers_b or b_rank < a_rank) as b_dominates,
+        case
+            when not agree and not a_counts_all and not b_counts_all then
+                a_name || ' and ' || b_name || ' count one population but disagree: '
+                || first_disagreement || ' ' || numbers
+                || ' community resolutions (keep only the right file, or add ''supersedes: <file>'' to the newer one''s return profile)'
+        end as disagreement
+    from verdicts
+),
+
+conflicts as (
+    select
+        *,
+        coalesce(disagreement,
+            case when agree and common_view and not a_dominates and not b_dominates then
+                a_name || ' and ' || b_name || ' cover overlapping periods (' || periods_compared
+                || ') in the same breakdown and neither covers the other: cannot tell which to count'
+            end) as conflict
+    from judged
+),
+
+conflicting_returns as (
+    select return_id, string_agg(distinct conflict, '; ') as conflict
+    from (
+        select a_return as return_id, conflict from conflicts where conflict is not null
+        union all
+        select b_return, conflict from conflicts where conflict is not null
+    )
+    group by return_id
+),
+
+-- what sets a table aside: another table it only checks
+set_aside_reasons as (
+    select b_return as return_id, b_table as table_id,
+           b_name || ' checks ' || a_name || ' (' || periods_compared || '): not added' as reason
+    from conflicts where conflict is null and a_dominates and a_return not in (select return_id from conflicting_returns)
+    union all
+    select a_return, a_table, a_name || ' checks ' || b_name || ' (' || periods_compared || '): not added'
+    from conflicts where conflict is null and b_dominates and b_return not in (select return_id from conflicting_returns)
+    union all
+    select a_return, a_table, a_name || ' counts every outcome (it matches the outcomes of ' || b_name
+        || '), not community resolutions: not added'
+    from conflicts where conflict is null and a_counts_all and not agree
+    union all
+    select b_return, b_table, b_name || ' counts every outcome (it matches the outcomes of ' || a_name
+        || '), not community resolutions: not added'
+    from conflicts where conflict is null and b_counts_all and not agree
+),
+
+set_aside as (
+    select return_id, table_id, string_agg(distinct reason, '; ') as reason
+    from set_aside_reasons
+    group by all
+),
+
+-- a table's reading is proven by another that agrees with it
+proven_by as (
+    select return_id, table_id, string_agg(distinct other, '; ') as agrees_with
+    from (
+        select a_return as return_id, a_table as table_id, b_name || ' (' || periods_compared || ')' as other
+        from conflicts where conflict is null and agree
+        union all
+        select b_return, b_table, a_name || ' (' || periods_compared || ')'
+        from conflicts where conflict is null and agree
+        union all
+        select a_return, a_table, b_name || ' (every outcome)' from conflicts where conflict is null and b_counts_all and not agree
+        union all
+        select b_return, b_table, a_name || ' (every outcome)' from conflicts where conflict is null and a_counts_all and not agree
+    )
+    group by all
+),
+
+kept as (
+    select n.*
+    from named as n
+    where n.reader_counted
+      and n.return_id not in (select return_id from conflicting_returns)
+      and not exists (select 1 from set_aside as s where s.return_id = n.return_id and s.table_id = n.table_id)
+)
+
+select
+    n.return_id,
+    n.table_id,
+    n.force_slug,
+    n.table_name,
+    n.has_offence,
+    n.has_nationality,
+    n.periods,
+    k.return_id is not null and (n.has_offence or not bool_or(k.has_offence) over (partition by n.force_slug)) as counted_offence,
+    k.return_id is not null and (n.has_nationality or not bool_or(k.has_nationality) over (partition by n.force_slug)) as counted_nationality,
+    case
+        when n.reader_verification = 'reconciled' or pb.agrees_with is not null then 'reconciled'
+        else n.reader_verification
+    end as verification,
+    pb.agrees_with,
+    case
+        when not n.reader_counted then 'a view that checks the table it belongs to (the reader''s reading card says which): not added'
+        else s.reason
+    end as set_aside_reason,
+    c.conflict
+from named as n
+left join kept as k on k.return_id = n.return_id and k.table_id = n.table_id
+left join set_aside as s on s.return_id = n.return_id and s.table_id = n.table_id
+left join proven_by as pb on pb.return_id = n.return_id and pb.table_id = n.table_id
+left join conflicting_returns as c on c.return_id = n.return_id

@@ -1,0 +1,214 @@
+"""Read a table found in a sheet: the role of every column (columns.py), the kind of every
+row, the views a stacked layout holds, what the table counts, and the proof against its
+own totals (proof.py).
+
+The stages run one way: header (shape.py) -> columns -> rows -> views -> subject -> proof.
+A table comes out with its problems: any problem quarantines the return (parse.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from .columns import column_letter, decide_columns
+from .counts import ZERO, Bounds
+from .proof import count_columns, find_group_rows, prove, row_vector, table_rows
+from .shape import LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, is_total_label, looks_like_period
+from .text import lookup_key
+
+PROFILE_SPAN = 5000  # rows below a header that column roles are decided from (both reading paths)
+
+_CR_WORDS = re.compile(r"community resolution|\bcrs?\b|outcome (type )?8\b|restorative", re.IGNORECASE)
+# a title saying the table counts something else than community resolutions
+_OTHER_SUBJECT = re.compile(
+    r"\b(crimes?|offences)\s+(recorded|reported|committed|occurring)\b|\brecorded (crimes?|offences)\b|\barrests?\b"
+    r"|stop and search|\bincidents\b|\bvictims\b|\ball (crimes|outcomes|offences)\b|\boutcomes\b|\bcharges\b|\bcautions\b"
+    r"|\bcalls?\b|\bcomplaints\b",
+    re.IGNORECASE)
+
+
+def row_kinds(table: Table, row_at, rows: list[int]) -> dict[int, str]:
+    """The kind of every row of `rows` (1-based, in order) other than data. A blank row
+    since the table's last data row is where footnotes usually start."""
+    kinds: dict[int, str] = {}
+    after_blank = False
+    for r in rows:
+        kind = classify_row(row_at(r), table, after_blank)
+        after_blank = (after_blank or kind == "blank") and kind != "data"
+        if kind != "data":
+            kinds[r] = kind
+    return kinds
+
+
+def read_table(table: Table, rows, profile: dict, context: str) -> list[Table]:
+    """The table's reading, as one table or, for a stacked layout, one table per view.
+    `rows` is the sheet's rows (0-based); `context` the file name and sheet name, for
+    what the table counts. Sets roles, kinds (Table.kinds: non-data rows), checks and
+    problems."""
+    body = [rows[r - 1] for r in range(table.first_data_row, min(table.last_row, table.first_data_row + PROFILE_SPAN - 1) + 1)]
+    decide_columns(table, body, profile)
+    if profile.get("period"):
+        table.default_period = str(profile["period"])
+    span = list(range(table.first_data_row, table.last_row + 1))
+    table.kinds = row_kinds(table, lambda r: rows[r - 1], span)
+    if {"breakdown", "category"} <= table.roles.keys():
+        views = split_views(table, rows)
+    else:
+        views = [table]
+    for t in views:
+        if t.problems:
+            continue
+        _group_rows(t, rows)
+        subject(t, context)
+        notes = " ".join([t.title] + [" ".join(rows[r - 1]) for r, k in t.kinds.items() if k == "note"])
+        prove(t, {r: rows[r - 1] for r in table_rows(t)}, t.kinds, notes)
+    return views
+
+
+def _group_rows(table: Table, rows) -> None:
+    """A pivot's group rows (subtotals without the word Total) become total rows."""
+    data = [r for r in table_rows(table) if table.kinds.get(r, "data") == "data"]
+    has_grand_total = any(k == "total" for k in table.kinds.values())
+    groups = find_group_rows(table, {r: rows[r - 1] for r in data}, data, has_grand_total)
+    if groups:
+        for r in groups:
+            table.kinds[r] = "total"
+        table.checks.append(f"{len(groups)} group rows (rows {', '.join(map(str, groups[:6]))}"
+                            f"{', ...' if len(groups) > 6 else ''}) each equal the rows under them: read as subtotals")
+
+
+def subject(table: Table, context: str) -> None:
+    """What the table counts: outcomes (an outcome column, filtered to type 8 in dbt),
+    community resolutions by its title or headings, or, with nothing said, community
+    resolutions as the request asked. A title naming something else is a problem."""
+    if "outcome" in table.roles or table.across_role == "outcome" or table.across_role2 == "outcome":
+        table.subject = "outcome column"
+        return
+    said = " ".join([table.title, context] + [table.headers[c - 1] for c in count_columns(table) + table.total_cols
+                                              if c <= len(table.headers)])
+    if _CR_WORDS.search(said):
+        table.subject = "named"
+        return
+    other = _OTHER_SUBJECT.search(" ".join([table.title, context]))
+    if other:
+        table.problems.append(
+            f"{table.where()}the table has no outcome column and its title or name says it counts '{other.group(0)}' "
+            f"({(table.title or context)[:120]!r}): expected community resolutions only, or an outcome column")
+        return
+    table.subject = "implied"
+
+
+def split_views(table: Table, rows) -> list[Table]:
+    """A stacked layout ('Breakdown | Category | Year | Number'): one table per breakdown,
+    each a view of the same population. The offence and the nationality views are
+    counted (each in its own marts); every other view only checks them. The views must
+    agree with each other, and with the 'Total' breakdown, period by period."""
+    b_col, c_col = table.roles["breakdown"], table.roles["category"]
+    base_roles = {r: c for r, c in table.roles.items() if r not in ("breakdown", "category")}
+    views: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    totals: list[int] = []
+    for r in range(table.first_data_row, table.last_row + 1):
+        kind = table.kinds.get(r, "data")
+        if kind not in ("data", "total"):
+            continue
+        row = rows[r - 1]
+        name = row[b_col - 1].strip() if b_col <= len(row) else ""
+        category = row[c_col - 1].strip() if c_col <= len(row) else ""
+        if is_total_label(name) or not name or lookup_key(name) in ("all", "overall"):
+            totals.append(r)  # the population's total, period by period: checks every view
+            table.kinds.pop(r, None)
+            continue
+        views.setdefault(lookup_key(name), []).append(r)  # a view's own 'Total' row stays a total row of it
+        names.setdefault(lookup_key(name), name)
+    out: list[Table] = []
+    counted_roles: dict[str, Table] = {}
+    for key, members in views.items():
+        role = header_role(names[key])
+        role = role if role in LABEL_ROLES - {"breakdown", "category", "record_id"} else None
+        t = copy.deepcopy(table)
+        t.roles = dict(sorted({**base_roles, **({role: c_col} if role else {})}.items(), key=lambda kv: kv[1]))
+        t.member_rows = members
+        t.kinds = {r: k for r, k in table.kinds.items() if r in set(members)}
+        t.label = f"breakdown '{names[key]}'"
+        t.column_notes = dict(table.column_notes)
+        t.column_notes[c_col] = f"{role.replace('_', ' ') if role else 'not a dimension the marts have'} (breakdown '{names[key]}')"
+        t.column_notes[b_col] = "breakdown: which view of the population each row belongs to"
+        if role in ("offence_text", "offence_code", "nationality"):
+            kept = counted_roles.get(role)
+            if kept is None or len(set(_labels(t, rows))) > len(set(_labels(kept, rows))):
+                if kept is not None:
+                    kept.counted = False
+                counted_roles[role] = t
+            else:
+                t.counted = False
+        else:
+            t.counted = False
+        out.append(t)
+    if not counted_roles and out:
+        out[0].counted = True  # no offence or nationality view: the first view carries the figures
+    if out:  # the rows no view holds (blank, notes) stay with the first
+        members = {r for t in out for r in t.member_rows} | set(totals)
+        out[0].kinds.update({r: k for r, k in table.kinds.items() if r not in members})
+    if totals:
+        t = copy.deepcopy(table)
+        t.roles = base_roles
+        t.member_rows = totals
+        t.kinds = {}
+        t.label = "breakdown 'Total'"
+        t.counted = False
+        out.append(t)
+    _views_agree(out, rows)
+    return out
+
+
+def _labels(table: Table, rows) -> list[str]:
+    c = next((c for r, c in table.roles.items() if r in SUBJECT_ROLES), None)
+    return [rows[r - 1][c - 1] for r in table_rows(table) if c and c <= len(rows[r - 1])]
+
+
+def _period_key(table: Table, row: list[str]) -> str:
+    c = table.roles.get("period") or table.roles.get("date")
+    return row[c - 1].strip() if c and c <= len(row) else ""
+
+
+def _views_agree(views: list[Table], rows) -> None:
+    """Every view of a stacked layout sums to the same figures period by period."""
+    sums: dict[str, dict[str, list[Bounds]]] = {}
+    for t in views:
+        per: dict[str, list[Bounds]] = {}
+        for r in table_rows(t):
+            if t.kinds.get(r, "data") != "data":
+                continue
+            row = rows[r - 1]
+            v = [b if b is not None else ZERO for b in row_vector(t, row)]
+            key = _period_key(t, row)
+            per[key] = [a + b for a, b in zip(per.get(key, [ZERO] * len(v)), v)]
+        sums[t.label] = per
+    labels = [t.label for t in views]
+    agreeing = set()
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            for period in sums[a].keys() & sums[b].keys():
+                va, vb = sums[a][period], sums[b][period]
+                if not all(x.holds(y) for x, y in zip(va, vb)):
+                    t = next(t for t in views if t.label == b)
+                    when = f" in {period}" if period else ""
+                    t.problems.append(
+                        f"{t.where()}{a} sums to {'/'.join(x.text() for x in va)}{when}, {b} to "
+                        f"{'/'.join(x.text() for x in vb)}: views of one population must agree")
+                else:
+                    agreeing.update((a, b))
+    for t in views:
+        if t.label in agreeing:
+            t.checks.append(f"{t.label} agrees period by period with "
+                            f"{', '.join(x for x in labels if x != t.label and x in agreeing)}")
+
+
+def read_sheet(sheet, profile: dict | None = None, context: str = "") -> list[Table]:
+    """Every table of a sheet, found and read (each view of a stacked layout apart)."""
+    from .shape import find_tables
+
+    profile = profile or {}
+    return [v for t in find_tables(sheet, profile.get("header_row")) for v in read_table(t, sheet.rows, profile, context)]
