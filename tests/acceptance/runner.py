@@ -306,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases_dir", type=Path)
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it (default: a temporary folder)")
     args = parser.parse_args(argv)
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: not empty; give a new folder")
     cases = load_cases(args.cases_dir)
     ensure_dbt_manifest()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="acceptance-"))
