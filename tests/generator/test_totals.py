@@ -221,3 +221,23 @@ def test_scaled_summaries_count_the_scaled_records(other_seed, tmp_path):
         assert [t["value"] * 2 for t in t1] == [t["value"] for t in t2], rel
         stated += len(t2)
     assert stated > 0
+
+
+def test_summaries_count_records_split_over_several_sheets(monkeypatch, tmp_path):
+    """A record-level export past Excel's row limit is split over Data, Data (2), ...; its
+    Summary counts the records of every data sheet (the limit lowered to see it at scale 1)."""
+    import synthetic_returns.returns as returns
+
+    monkeypatch.setattr(returns, "XLSX_MAX_DATA_ROWS", 2_000)
+    m = generate(2025, 1, tmp_path)
+    record = {rel: f for rel, f in m["files"].items() if f["rows_other_outcome"] and rel.endswith(".xlsx")}
+    split = {rel for rel, f in record.items() if "Data (3)" in f["sheets"]}
+    summaries = {rel for rel, f in record.items() if any(t["kind"] == "summary" for t in f["totals"])}
+    assert split & summaries
+    files = read_landing(tmp_path / "landing")
+    check_totals({"files": {rel: m["files"][rel] for rel in record}}, files)
+    for rel in split & summaries:
+        (grand,) = [t for t in m["files"][rel]["totals"] if t["kind"] == "summary"
+                    and t["counts"]["outcome"] is None and t["counts"]["financial_year"] is None]
+        assert len(grand["counts"]["records"]) >= 3
+        assert grand["value"] == m["files"][rel]["rows_loaded"] + m["files"][rel]["rows_other_outcome"]
