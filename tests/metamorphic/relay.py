@@ -491,6 +491,178 @@ def record_level_with_summary(base: Base) -> Relaid | None:
                   "reading the Summary as more data doubles the figures; reading Data without outcomes counts charges")
 
 
+# --- transforms: harder layouts seen in returns -------------------------------------------------
+
+def _label_runs(rows: list[list[Value]], n_label_cols: int, first_row: int) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of runs of a repeated label, hierarchically: a label
+    column's run never crosses a change in the columns left of it. The last breakdown's
+    columns are left out by the caller."""
+    runs = []
+    for col in range(n_label_cols):
+        start = first_row
+        for r in range(first_row + 1, len(rows) + 1):
+            same = r < len(rows) and rows[r][:col + 1] == rows[start][:col + 1]
+            if not same:
+                if r - 1 > start:
+                    runs.append((col, start, r - 1))
+                start = r
+    return runs
+
+
+def _grouped_label_columns(base: Base) -> int | None:
+    """How many label columns lead a cross-tab whose rows nest under them (all but the last
+    breakdown's), or None when there is one breakdown only."""
+    dims = dims_without(base, "year")
+    return len(row_headers(dims[:-1])) if len(dims) > 1 else None
+
+
+def crosstab_merged_labels(base: Base) -> Relaid | None:
+    """Cross-tab whose offence (and nationality) cells are merged down over the rows of
+    their block, the value in the top cell only (hand-formatted workbooks)."""
+    n = _grouped_label_columns(base)
+    if n is None:
+        return None
+    rows, cells, dims = _crosstab_rows(base)
+    runs = _label_runs(rows, n, 1)
+    return Relaid([Sheet("Sheet1", rows, merges=[(r1, c, r2, c) for c, r1, r2 in runs])], XLSX, figures_of(cells, dims),
+                  "a reader that does not fill merged labels down leaves rows without an offence or gives them the wrong one")
+
+
+def crosstab_blank_repeats(base: Base) -> Relaid | None:
+    """Cross-tab saved from a pivot as CSV: a repeated offence (or nationality) label is
+    written once, the rows below it blank until the next one."""
+    n = _grouped_label_columns(base)
+    if n is None:
+        return None
+    rows, cells, dims = _crosstab_rows(base)
+    for c, r1, r2 in _label_runs(rows, n, 1):
+        for r in range(r1 + 1, r2 + 1):
+            rows[r][c] = ""
+    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+                  "a reader that does not carry a label down reads blank offences as unknown or drops the rows")
+
+
+def nationalities_across(base: Base) -> Relaid | None:
+    """Cross-tab with one column per nationality, the years (and offences) down (answers
+    'by nationality' laid out like a country table)."""
+    if "nationality" not in base.dims:
+        return None
+    rest = dims_without(base, "nationality")
+    cells = aggregate(base, base.dims)
+    nationalities = list(dict.fromkeys(c.nationality for c in cells))
+    rows: dict[tuple, dict[str, Cell]] = {}
+    for c in cells:
+        rows.setdefault((c.year, *row_labels(c, rest)), {})[c.nationality] = c
+    out = [[YEAR_HEADER] + row_headers(rest) + nationalities]
+    out += [list(k) + [cell_value(v.get(n)) for n in nationalities] for k, v in rows.items()]
+    return Relaid([Sheet("Sheet1", out)], XLSX, figures_of(cells, base.dims),
+                  "a reader that reads nationality names as periods or sums the row as one count loses the nationality")
+
+
+def percentage_column(base: Base) -> Relaid:
+    """Long aggregate with a '% of Total' column after the count (a share of all rows,
+    as a percentage-formatted number; withheld where the count is)."""
+    cells = aggregate(base, base.dims)
+    total = sum(c.actual for c in cells)
+    rows = long_rows(cells, base.dims)
+    rows[0].append("% of Total")
+    formats = {}
+    for r, c in enumerate(cells, start=1):
+        withheld = c.low != c.high
+        rows[r].append(c.count_text if withheld else round(c.actual / total, 4))
+        if not withheld:
+            formats[(r, len(rows[0]) - 1)] = "0.0%"
+    return Relaid([Sheet("Sheet1", rows, formats=formats)], XLSX, figures_of(cells, base.dims),
+                  "a reader that takes the last numeric column as the count publishes shares as counts")
+
+
+def _marginal_tables(base: Base):
+    off = aggregate(base, ("offence",), cr_only=True)
+    nat = aggregate(base, ("nationality",), cr_only=True)
+    tables = []
+    for cells, dims in ((off, ("offence",)), (nat, ("nationality",))):
+        grid, labels = crosstab(cells, dims, base.years)
+        tables.append([row_headers(dims) + list(base.years)]
+                      + [lab + [cell_value(c) for c in row] for lab, row in zip(labels, grid)])
+    figures = figures_of(off, ("offence",))
+    figures["by_nationality_category"] = figures_of(nat, ("nationality",))["by_nationality_category"]
+    return tables, figures
+
+
+def marginal_tables_two_sheets(base: Base) -> Relaid | None:
+    """The same community resolutions as two tables on two sheets, 'By Offence' and 'By
+    Nationality', each with years across (the usual answer to 'by offence and by nationality')."""
+    if not {"offence", "nationality"} <= set(base.dims):
+        return None
+    (off, nat), figures = _marginal_tables(base)
+    return Relaid([Sheet("By Offence", off), Sheet("By Nationality", nat)], XLSX, figures,
+                  "adding both sheets counts every community resolution twice")
+
+
+def marginal_tables_one_sheet(base: Base) -> Relaid | None:
+    """The two tables one under the other on one sheet, each under a caption ('Table 1:
+    ... by offence'), two blank rows between them (tables pasted into one tab)."""
+    if not {"offence", "nationality"} <= set(base.dims):
+        return None
+    (off, nat), figures = _marginal_tables(base)
+    rows = ([["Table 1: Community resolutions by offence"]] + off + [[], []]
+            + [["Table 2: Community resolutions by nationality"]] + nat)
+    return Relaid([Sheet("Sheet1", rows)], XLSX, figures,
+                  "reading the two tables as one counts every community resolution twice")
+
+
+def thousands_separators(base: Base) -> Relaid | None:
+    """Cross-tab CSV whose counts of a thousand or more are written '1,204' (Excel's
+    number format kept when saving as CSV)."""
+    if not any(c.actual >= 1000 for c in base.cells):
+        return None
+    rows, cells, dims = _crosstab_rows(base)
+    rows = [rows[0]] + [[f"{v:,}" if isinstance(v, int) else v for v in row] for row in rows[1:]]
+    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+                  "a reader that drops '1,204' or splits it at the comma reads 1 or 204")
+
+
+def year_sections(base: Base) -> Relaid:
+    """One table per financial year on one sheet, each under a row holding only the year
+    ('2022/23'), a blank row between them (a letter's tables pasted into a workbook)."""
+    cells = aggregate(base, base.dims)
+    rows: list[list[Value]] = []
+    for y in base.years:
+        if rows:
+            rows.append([])
+        rows.append([y])
+        rows += long_rows([c for c in cells if c.year == y], base.dims, year_column=False)
+    return Relaid([Sheet("Sheet1", rows)], XLSX, figures_of(cells, base.dims),
+                  "a reader that ignores the year rows merges the years or reads the year as a count")
+
+
+def excel_pivot_nested(base: Base) -> Relaid | None:
+    """Excel's compact pivot: 'Row Labels' header, an offence row carrying its total with
+    its nationalities indented under it (by formatting), years across, a 'Grand Total'
+    column and row."""
+    if not {"offence", "nationality"} <= set(base.dims):
+        return None
+    items = aggregate(base, ("offence", "nationality"), cr_only=True)
+    grid, labels = crosstab(items, ("offence", "nationality"), base.years)
+    rows: list[list[Value]] = [["Row Labels"] + list(base.years) + ["Grand Total"]]
+    indents = {}
+    blocks: dict[str, list[tuple[str, list[Cell | None]]]] = {}
+    for (code, offence, nationality), row in zip(labels, grid):
+        blocks.setdefault(offence, []).append((nationality, row))
+    for offence, block in blocks.items():
+        sums = [sum(row[i].actual for _, row in block if row[i]) for i in range(len(base.years))]
+        rows.append([offence] + [count_value(render_sum(s, base.suppression)[0]) for s in sums]
+                    + [count_value(render_sum(sum(sums), base.suppression)[0])])
+        for nationality, row in block:
+            indents[(len(rows), 0)] = 1
+            rows.append([nationality] + [cell_value(c) for c in row]
+                        + [count_value(render_sum(sum(c.actual for c in row if c), base.suppression)[0])])
+    col = [sum(c.actual for c in items if c.year == y) for y in base.years]
+    rows.append(["Grand Total"] + col + [sum(col)])
+    return Relaid([Sheet("Sheet1", rows, indents=indents)], XLSX, figures_of(items, ("offence", "nationality")),
+                  "reading the offence rows as more data doubles them; reading nationalities as offences leaves them unmapped")
+
+
 TRANSFORMS: list[Callable[[Base], Relaid | None]] = [
     long_aggregate, long_grand_total, columns_reordered,
     long_csv_semicolon_cp1252, long_csv_utf8_bom, long_txt_tab_utf16, long_ods, long_xls,
@@ -499,6 +671,9 @@ TRANSFORMS: list[Callable[[Base], Relaid | None]] = [
     title_block_and_footnotes, transpose_offences_across, group_subtotals, group_subtotals_csv,
     stacked_marginals, months_across_dates, months_across_text,
     record_level, record_level_with_summary,
+    crosstab_merged_labels, crosstab_blank_repeats, nationalities_across, percentage_column,
+    marginal_tables_two_sheets, marginal_tables_one_sheet, thousands_separators, year_sections,
+    excel_pivot_nested,
 ]
 
 
