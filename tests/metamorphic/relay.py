@@ -112,6 +112,8 @@ def aggregate(base: Base, dims, cr_only: bool = False) -> list[Cell]:
     """The base's cells summed over every breakdown not in `dims` (per financial year), as
     the force would tabulate its own figures: a group of one cell keeps its text; a sum is
     the force's actual figure, suppressed as the force suppresses (1..4 -> '<5')."""
+    # summing over outcomes is only truthful for a table of community resolutions alone
+    assert cr_only or "outcome" in dims or "outcome" not in base.dims
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for c in base.cells:
         if cr_only and not c.is_cr:
