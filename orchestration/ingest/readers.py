@@ -1,18 +1,21 @@
 """Read a return into sheets of text cells, keeping every cell as the text a person sees.
 
-CSV: the encoding is detected (UTF-8 with or without BOM, else Windows-1252) and the
-delimiter sniffed; the file is decoded as a stream, never held as bytes and text at once.
-XLSX: read with python-calamine, row by row; numbers are written back the way Excel shows
-them (whole numbers without ".0"), dates as ISO dates. Blank rows at the end of a sheet
-(cells formatted but empty, or holding only spaces) are dropped; blank rows between data
-are kept, so rows[i] is always spreadsheet row i + 1.
+Delimited text (.csv, .tsv, .txt: what Excel saves as CSV, "Text (Tab delimited)" and
+"Unicode text"): the encoding is detected (UTF-16 by its byte-order mark or, without one,
+by its NUL bytes; else UTF-8 with or without BOM, else Windows-1252) and the delimiter
+sniffed; the file is decoded as a stream, never held as bytes and text at once.
+Workbooks (.xlsx, .xls, .ods): read with python-calamine, row by row; numbers are written
+back the way Excel shows them (whole numbers without ".0"), dates as ISO dates. Blank rows
+at the end of a sheet (cells formatted but empty, or holding only spaces) are dropped;
+blank rows between data are kept, so rows[i] is always spreadsheet row i + 1.
 
 Resource limits (`limits.ReadLimits`, overridable with CR_MAX_* environment variables) are
-checked before a file is opened (its size), before calamine sees an .xlsx (its zip:
-declared and inflated size, compression ratio, number of members, and the extent of the
-cells of each worksheet, found by scanning the XML) and while rows are read (rows per
-sheet, cells per file). Every violation, and every file that cannot be read, is a
-`ReadError` saying what was found and what was expected; nothing else escapes.
+checked before a file is opened (its size), before calamine sees a workbook (an .xlsx: its
+zip and the extent of the cells of each worksheet, found by scanning the XML, see
+xlsx_scan; an .xls or .ods: its structure and the extent of its cells, see xls_ods_scan)
+and while rows are read (rows per sheet, cells per file). Every violation, and every file
+that cannot be read, is a `ReadError` saying what was found and what was expected;
+nothing else escapes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
 from .limits import LIMIT_NAMES, MB, ReadError, ReadLimits, env_var, format_mb, over_limit
+from .xls_ods_scan import check_ods, check_xls
 from .xlsx_scan import XlsxPrescan, check_xlsx
 
 
@@ -120,7 +124,10 @@ class Workbook:
     encoding: str | None = None  # CSV only
 
 
-SUPPORTED_SUFFIXES = {".csv", ".xlsx"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}  # delimited text; the delimiter is sniffed whatever the name says
+WORKBOOK_SUFFIXES = {".xlsx", ".xls", ".ods"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | WORKBOOK_SUFFIXES
+_SUPPORTED_TEXT = ".csv, .tsv or .txt (delimited text), .xlsx, .xls or .ods"
 
 _CHUNK = 1 << 20  # bytes read at a time when streaming a file or a zip member
 _SNIFF_CHARS = 65536
@@ -128,12 +135,17 @@ _UTF8_BOM = codecs.BOM_UTF8
 
 
 def read_return(path: Path, limits: ReadLimits | None = None, prescan: XlsxPrescan | None = None) -> Workbook:
+    """The sheets of a return, read by the reader of its suffix (in any case: .XLS is .xls)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in TEXT_SUFFIXES:
         return read_csv(path, limits)
     if suffix == ".xlsx":
         return read_xlsx(path, limits, prescan)
-    raise ReadError(f"unsupported file type '{suffix}': expected .csv or .xlsx")
+    if suffix == ".xls":
+        return read_xls(path, limits)
+    if suffix == ".ods":
+        return read_ods(path, limits)
+    raise ReadError(f"unsupported file type '{suffix}': expected {_SUPPORTED_TEXT}")
 
 
 @contextlib.contextmanager
@@ -163,9 +175,15 @@ def _check_file_size(path: Path, limits: ReadLimits) -> int:
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 first (BOM stripped); Windows-1252 is what Excel
-    on a force's PC writes when UTF-8 fails; Latin-1 cannot fail and is the last resort.
-    A file that starts with a UTF-8 byte-order mark but is not UTF-8 is a ReadError."""
+    """Return (text, encoding). UTF-16 when the bytes are (see _utf16_encoding); else
+    UTF-8 first (BOM stripped); Windows-1252 is what Excel on a force's PC writes when
+    UTF-8 fails; Latin-1 cannot fail and is the last resort. A file that starts with a
+    UTF-8 byte-order mark but is not UTF-8 is a ReadError."""
+    if utf16 := _utf16_encoding(data[:_SNIFF_CHARS]):
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            raise _utf16_error(exc.start) from exc
     if data.startswith(_UTF8_BOM):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -177,6 +195,47 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "le", codecs.BOM_UTF16_BE: "be"}
+
+
+def _utf16_encoding(head: bytes) -> str | None:
+    """'utf-16' for text that starts with a UTF-16 byte-order mark (Excel's "Unicode
+    text"), 'utf-16-le' or 'utf-16-be' for UTF-16 without one, None for anything else;
+    `head` is the start of the file.
+
+    UTF-16 is told by its NUL bytes: a return is mostly ASCII (digits, delimiters, line
+    ends), and every ASCII character is a NUL and a byte of text. Without a byte-order
+    mark, NULs must fill at least half of one byte position and none of the other, and the
+    head must decode; any other file with a NUL is binary, or text that cannot be read
+    without guessing (read_csv refuses it). With a mark, one NUL where the mark says the
+    high bytes are is enough: the mark alone could be 'ÿþ' at the start of a cp1252 file."""
+    order = _UTF16_BOMS.get(head[:2])
+    body = head[2:] if order else head
+    body = body[:len(body) // 2 * 2]
+    if not body:
+        return "utf-16" if order else None
+    units = len(body) // 2
+    nul_high_le, nul_high_be = body[1::2].count(0), body[0::2].count(0)
+    if order:
+        return "utf-16" if (nul_high_le if order == "le" else nul_high_be) else None
+    if nul_high_le * 2 >= units and not nul_high_be:
+        codec = "utf-16-le"
+    elif nul_high_be * 2 >= units and not nul_high_le:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(codec)().decode(body)  # not final: a pair cut by the head's end is fine
+    except UnicodeDecodeError:
+        return None
+    return codec
+
+
+def _utf16_error(offset: int) -> ReadError:
+    return ReadError(f"is UTF-16 text but not valid UTF-16 at byte offset {offset:,} (cut off, or damaged): "
+                     "expected a complete UTF-16 text file")
 
 
 def _bom_error(offset: int) -> ReadError:
@@ -250,13 +309,22 @@ def read_csv(path: Path, limits: ReadLimits | None = None) -> Workbook:
     _check_file_size(path, limits)
     try:
         with path.open("rb") as fh:
-            if b"\x00" in fh.read(_SNIFF_CHARS):
+            head = fh.read(_SNIFF_CHARS)
+            utf16 = _utf16_encoding(head)
+            if utf16 is None and b"\x00" in head:
                 raise ReadError("contains NUL bytes: expected a text CSV file")
             fh.seek(0)
-            encoding = _detect_encoding(fh)
+            if utf16 is None:
+                encoding = _detect_encoding(fh)
+            elif (bad := _first_undecodable(fh, utf16)) is not None:
+                raise _utf16_error(bad)
+            else:
+                encoding = utf16
             fh.seek(0)
             text = io.TextIOWrapper(fh, encoding=encoding, newline="")
             sample = text.read(_SNIFF_CHARS)
+            if "\x00" in sample:  # UTF-16 holding U+0000: as binary as a NUL byte in UTF-8
+                raise ReadError("contains NUL characters: expected a text CSV file")
             delimiter = _sniff_delimiter(sample)
             sheet = None
             if path.stat().st_size >= bulk_min_rows() * _BYTES_PER_ROW:
@@ -455,7 +523,7 @@ def _read_csv_rows(text, delimiter: str, limits: ReadLimits) -> Sheet:
     return rows.sheet("")
 
 
-# -------------------------------------------------------------------------------- XLSX
+# --------------------------------------------------------------------- XLSX, XLS, ODS
 
 
 def cell_text(value: object) -> str:
@@ -484,13 +552,52 @@ def read_xlsx(path: Path, limits: ReadLimits | None = None, prescan: XlsxPrescan
         prescan.wait(path)
     else:
         check_xlsx(path, limits)
+    return _read_workbook(path, ".xlsx", limits)
+
+
+def read_xls(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    """The sheets of an Excel 97-2003 workbook (.xls), once it has passed check_xls."""
+    limits = limits or ReadLimits.from_env()
+    _check_file_size(path, limits)
+    check_xls(path, limits)
+    return _read_workbook(path, ".xls", limits)
+
+
+def read_ods(path: Path, limits: ReadLimits | None = None) -> Workbook:
+    """The sheets of an OpenDocument spreadsheet (.ods), once it has passed check_ods."""
+    limits = limits or ReadLimits.from_env()
+    _check_file_size(path, limits)
+    check_ods(path, limits)
+    return _read_workbook(path, ".ods", limits)
+
+
+@contextlib.contextmanager
+def _named_for_calamine(path: Path, suffix: str):
+    """The path calamine is to open: the file itself, or a link to it named with the
+    lower-case suffix. calamine picks its reader by the suffix, and when that is not one
+    it knows (.XLS) it tries every reader in turn: an .xlsx named .XLS would then be read
+    without the checks made for an .xlsx."""
+    if path.suffix == suffix:
+        yield str(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="cr-book-") as folder:
+        link = Path(folder) / f"workbook{suffix}"
+        link.symlink_to(path.absolute())
+        yield str(link)
+
+
+def _read_workbook(path: Path, suffix: str, limits: ReadLimits) -> Workbook:
+    """The sheets of a workbook that has passed the check of its format."""
+    kind = suffix.lstrip(".").upper()
     sheets = []
     cells = 0
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
         # calamine parses the next sheet (releasing the GIL) while this thread turns the
-        # previous one into text: on two cores, big sheets read faster
-        with workbook, _no_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="calamine") as calamine:
+        # previous one into text: on two cores, big sheets read faster (an .xls or .ods is
+        # parsed whole when opened: there the thread only copies)
+        with _named_for_calamine(path, suffix) as calamine_path, \
+                CalamineWorkbook.from_path(calamine_path) as workbook, \
+                _no_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="calamine") as calamine:
             names = workbook.sheet_names
             parsing = [calamine.submit(workbook.get_sheet_by_name, names[0])] if names else []
             for k, name in enumerate(names):
@@ -510,7 +617,7 @@ def read_xlsx(path: Path, limits: ReadLimits | None = None, prescan: XlsxPrescan
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises several error types, and Rust panics (not Exceptions)
-        raise ReadError(f"could not be read as an XLSX workbook ({exc}): expected a valid .xlsx file") from exc
+        raise ReadError(f"could not be read as an {kind} workbook ({exc}): expected a valid {suffix} file") from exc
     return Workbook(sheets=sheets)
 
 
