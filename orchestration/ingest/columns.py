@@ -171,20 +171,30 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
         role = forced.get(lookup_key(bottom)) or (header_role(bottom) if bottom else None)
         role_u = next((header_role(t) for t in upper if header_role(t)), None)
         period_u = next((t for t in upper if looks_like_period(t)), None)
-        if role in LABEL_ROLES and lookup_key(bottom) not in forced and not upper:
+        if role in LABEL_ROLES and lookup_key(bottom) in forced:
+            roles.setdefault(role, c)
+            notes[c] = f"{role.replace('_', ' ')} (return profile)"
+            continue
+        if role == "row_labels":  # an Excel pivot's labels: what they are, from the labels themselves
+            values = [_cell(r, c) for r in data if _cell(r, c) and _cell(r, c) != "(blank)"]
+            role = across_dimension(values) if values else None
+            if role is None or role not in LABEL_ROLES:
+                problems.append(f"{where}{name(c)}: could not tell whether its labels are offences, nationalities or "
+                                "periods: expected a heading naming them (or 'columns: {\"Row Labels\": offence_text}' "
+                                "in a return profile)")
+                continue
+            notes[c] = f"{role.replace('_', ' ')} (a pivot's row labels, read from the labels)"
+        if role in LABEL_ROLES and not (upper and (role_u in ACROSS_DIMENSIONS or period_u)):
+            # a label column; under a heading that names a dimension across, a heading is a value of it
             if role == "nationality":
                 nationality_cols.append(c)
             elif role == "offence_text":
                 offence_text_cols.append(c)
             elif role not in roles:
                 roles[role] = c
-                notes[c] = f"{role.replace('_', ' ')} (heading)"
+                notes.setdefault(c, f"{role.replace('_', ' ')} (heading)")
             else:
                 notes[c] = f"a second {role.replace('_', ' ')} column: not read (column {column_letter(roles[role])} is)"
-            continue
-        if role in LABEL_ROLES:  # set by the profile
-            roles.setdefault(role, c)
-            notes[c] = f"{role.replace('_', ' ')} (return profile)"
             continue
         if not p.nonblank and not bottom:
             notes[c] = "empty"
@@ -331,22 +341,24 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
 
     table.roles = dict(sorted(roles.items(), key=lambda kv: kv[1]))
     if table.shape == "record" and not problems:
-        _check_record_level(table, profiles, notes, problems, name)
+        _check_record_level(table, profiles, notes, problems, name, profile)
 
 
 def _check_record_level(table: Table, profiles: dict[int, ColumnProfile], notes: dict[int, str],
-                        problems: list[str], name) -> None:
+                        problems: list[str], name, profile: dict) -> None:
     """A table with no count column is one row per community resolution. Numbers beside
-    the labels could be counts under an unrecognised heading: only a reference, a date, an
-    age or a sex per row (things an aggregate table never has) make that reading safe."""
-    per_person = {"record_id", "date", "age", "sex", "victim_age"} & table.roles.keys()
-    numeric = [c for c, p in profiles.items() if p.count_like and c not in table.roles.values()
-               and c not in table.nationality_cols and "row numbers" not in notes.get(c, "")
-               and c not in table.personal_data_cols and not notes.get(c, "").startswith(("percent", "a share"))]
+    the labels could be counts under an unrecognised heading (or shares, with the counts
+    left out): only a reference, a date, an age or a sex per row, or row numbers (things an
+    aggregate table never has), or a profile saying so, make that reading safe."""
+    per_person = ({"record_id", "date", "age", "sex", "victim_age"} & table.roles.keys()
+                  or any("row numbers" in n for n in notes.values()) or profile.get("record_level"))
+    numeric = [c for c, p in profiles.items() if (p.count_like or p.percents or p.decimals) and p.nonblank
+               and c not in table.roles.values() and c not in table.nationality_cols
+               and "row numbers" not in notes.get(c, "") and c not in table.personal_data_cols]
     for c in numeric:
         if per_person:
-            notes[c] = "numbers, not a count: each row is one record (it has a reference, date, age or sex)"
+            notes[c] = notes.get(c, "numbers") + "; each row is one record (it has a reference, date, age, sex or row number)"
         else:
-            problems.append(f"{table.where()}{name(c)} holds whole numbers: expected either a count column (name it "
-                            "in a return profile: columns: {'<heading>': count}) or one row per community resolution "
-                            "(add 'record_level: true')")
+            problems.append(f"{table.where()}{name(c)} holds numbers but no column holds counts: expected a count column "
+                            "(name it in a return profile: columns: {'<heading>': count}) or, if each row is one "
+                            "community resolution, 'record_level: true' in the profile")

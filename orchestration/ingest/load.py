@@ -47,7 +47,9 @@ create table if not exists raw.tables (
     across_role varchar, across_cols integer[], across_values varchar[], personal_data_cols integer[],
     header_rows integer, across_role2 varchar, across_values2 varchar[], total_cols integer[],
     nationality_cols integer[], counted boolean, subject varchar, verification varchar, checks varchar[],
-    data_low bigint, data_high bigint, column_notes varchar[], label varchar,
+    data_low bigint, data_high bigint, column_notes varchar[], label varchar, filled_cols integer[],
+    -- withheld cells whose bounds the table's own exact totals narrow
+    pinned_cells struct(source_row integer, source_column_index integer, count_low bigint, count_high bigint)[],
     primary key (return_id, table_id)
 );
 -- columns added after the first release (existing warehouses keep working)
@@ -67,6 +69,8 @@ alter table raw.tables add column if not exists data_low bigint;
 alter table raw.tables add column if not exists data_high bigint;
 alter table raw.tables add column if not exists column_notes varchar[];
 alter table raw.tables add column if not exists label varchar;
+alter table raw.tables add column if not exists filled_cols integer[];
+alter table raw.tables add column if not exists pinned_cells struct(source_row integer, source_column_index integer, count_low bigint, count_high bigint)[];
 create table if not exists raw.rows (
     return_id varchar, sheet varchar, source_row integer, table_id integer,
     row_kind varchar, cells varchar[]
@@ -126,7 +130,9 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
                       t.nationality_cols or None, t.counted, t.subject, t.verification, t.checks or None,
                       t.data_low, t.data_high,
                       [f"{column_letter(c)}: {note}" for c, note in sorted(t.column_notes.items())] or None,
-                      t.label or None]
+                      t.label or None, t.filled_cols or None,
+                      [{"source_row": r, "source_column_index": c, "count_low": lo, "count_high": hi}
+                       for (r, c), (lo, hi) in sorted(t.pinned.items())] or None]
             con.execute(f"insert into raw.tables values ({', '.join(['?'] * len(values))})", values)
         for batch in _rows_batches(parsed):
             con.register("raw_rows_batch", batch)

@@ -180,7 +180,8 @@ def _read(tables: list[Table], rows, profile: dict, context: str) -> list[Table]
     usable = []
     for table in tables:
         views = read_table(table, rows, profile, context)
-        if any(SUBJECT_ROLES & v.roles.keys() or v.across_cols or v.problems for v in views):
+        if any(SUBJECT_ROLES & v.roles.keys() or v.across_cols or v.problems or {"period", "count"} <= v.roles.keys()
+               for v in views):
             usable.extend(views)
     return usable
 
@@ -222,7 +223,7 @@ def _parse_big_sheet(parsed: ParsedReturn, sheet: Sheet, profile: dict, problems
             if profile.get("period"):
                 table.default_period = str(profile["period"])
             table.kinds = big.kinds(table)
-            if not (SUBJECT_ROLES & table.roles.keys() or table.problems):
+            if not (SUBJECT_ROLES & table.roles.keys() or table.problems or {"period", "count"} <= table.roles.keys()):
                 continue
             if not table.problems:
                 subject(table, context)

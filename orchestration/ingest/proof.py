@@ -91,7 +91,7 @@ def find_group_rows(table: Table, rows: dict[int, list[str]], data_rows: list[in
         running = [ZERO] * len(cols)
         for j in range(i + 1, n):
             running = _add(running, vectors[j])
-            if all(t.low == t.high == p.low == p.high for t, p in zip(vectors[i], running)) and best.get(j + 1) is not None:
+            if all(t.holds(p) for t, p in zip(vectors[i], running)) and best.get(j + 1) is not None:
                 best[i] = [i] + best[j + 1]
                 break
             if any(p.low > t.high for t, p in zip(vectors[i], running)):
@@ -105,13 +105,15 @@ def find_group_rows(table: Table, rows: dict[int, list[str]], data_rows: list[in
     return [data_rows[i] for i in groups]
 
 
-def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> None:
+def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: bool = True) -> None:
     """Check the table against its totals; set table.checks, verification, data bounds
     and problems. `kinds` gives the kind of every row of the table below its header that
     is not data (and may give the data rows too); every other row of
     table_rows(table) is data. `rows[r]` is spreadsheet row r's cells: every row for a
     table with count columns, at least the non-data rows for a record-level one.
-    `notes_text` is the title block and notes around the table, for a stated total."""
+    `notes_text` is the title block and notes around the table, for a stated total.
+    With `pin`, a withheld cell's bounds are narrowed by the exact totals it is part of
+    (Table.pinned): Total 1,845 = 1,678 + 121 + one withheld cell makes that cell 46."""
     where = table.where()
     cols = count_columns(table)
     record = not cols
@@ -138,6 +140,13 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
     total = sum(data_sum, ZERO)
     table.data_low, table.data_high = total.low, total.high
 
+    constraints: list[tuple[list[tuple[int, int]], int]] = []  # cells and the exact total they add up to
+
+    def constrain(block: list[int], t: list[Bounds | None]) -> None:
+        for j, b in enumerate(t):
+            if b is not None and b.low == b.high and not record:
+                constraints.append(([(x, cols[j]) for x in block], b.low))
+
     # a row-total column: each row's columns across add up to it
     for tc in table.total_cols:
         bad, n_checked = [], 0
@@ -151,6 +160,8 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
             n_checked += 1
             if None in parts or not t.holds(sum(parts, ZERO)):
                 bad.append((r, t, parts))
+            elif kinds.get(r, "data") == "data" and t.low == t.high:
+                constraints.append(([(r, c) for c in cols], t.low))
         if bad:
             r, t, parts = bad[0]
             s = "?" if None in parts else sum(parts, ZERO).text()
@@ -166,6 +177,7 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
     seen = 0
     previous = table.first_data_row - 1
     next_data = 0  # index into data_rows of the first data row not yet summed
+    summed: list[int] = []  # the data rows summed so far, in order
     for r in sorted(k for k in kinds if kinds[k] != "data") + [None]:
         # the data rows between the previous non-data row and this one
         stop = r if r is not None else table.last_row + 1
@@ -175,11 +187,12 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
             running = [running[0] + Bounds(between, between)]
         else:
             while next_data < len(data_rows) and data_rows[next_data] < stop:
+                summed.append(data_rows[next_data])
                 running = [a + b for a, b in zip(running, vector(data_rows[next_data]))]
                 seen += 1
                 next_data += 1
         previous = stop
-        if r is None or kinds[r] != "total":
+        if r is None or kinds[r] != "total" or r in table.group_rows:  # group rows were checked when found
             continue
         t = _total_vector(table, rows[r], record)
         label = _label(table, rows[r])
@@ -200,10 +213,12 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
                 part = [a + b for a, b in zip(part, vector(x))]
             if same and _holds_sub(t, _minus(part, [ZERO] * width)):
                 checks.append(f"row {r} '{label}' = the {len(same):,} data rows of {_cell(rows[r], period_col)} ({_text(t)})")
+                constrain(same, t)
                 continue
         if matched is None and seen == 0:  # a total above the data: the rows below it
             if _holds_sub(t, _minus(data_sum, [ZERO] * width)):
                 checks.append(f"row {r} '{label}' = the {n_data:,} data rows below it ({_text(t)})")
+                constrain(data_rows, t)
                 continue
         if matched is None:
             block = _minus(running, boundaries[-1][1])
@@ -212,6 +227,8 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
                                if len(boundaries) > 1 else ""))
         else:
             checks.append(f"row {r} '{label}' = {'all ' if matched == 0 else ''}{seen - matched:,} data rows above it ({_text(t)})")
+            if not record:
+                constrain(summed[matched:seen], t)
         boundaries.append((seen, list(running)))
 
     # a total stated in the title block or a note ('Total records: 4,129'): a check when it
@@ -224,10 +241,47 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "") -> No
                 break
 
     table.problems.extend(failures)
+    if pin and constraints and not failures:
+        cells = {(r, c): count_bounds(_cell(rows[r], c)) for r in data_rows for c in cols}
+        table.pinned = pin_withheld(cells, constraints)
+        if table.pinned:
+            low = sum(b.low for k, b in cells.items() if b is not None)
+            high = sum(b.high for k, b in cells.items() if b is not None)
+            checks.append(f"{len(table.pinned)} withheld cells narrowed by the totals: the table's counts "
+                          f"{Bounds(table.data_low, table.data_high).text()} -> {Bounds(low, high).text()}")
+            table.data_low, table.data_high = low, high
     if failures:
         table.verification = "failed"
     elif any(" = " in c or "add up" in c for c in checks):
         table.verification = "reconciled"
+
+
+def pin_withheld(cells: dict[tuple[int, int], Bounds | None],
+                 constraints: list[tuple[list[tuple[int, int]], int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Narrow the bounds of withheld cells from exact totals: a cell of a total T lies
+    between T minus the others' highs and T minus the others' lows. Repeated until
+    nothing changes (a cell may be in a row total and a column total). `cells` is
+    updated in place; returns the cells whose bounds changed."""
+    usable = [(xs, t) for xs, t in constraints if xs and all(cells.get(x) is not None for x in xs)]
+    changed: dict[tuple[int, int], tuple[int, int]] = {}
+    for _ in range(50):
+        moved = False
+        for xs, t in usable:
+            lows = sum(cells[x].low for x in xs)
+            highs = sum(cells[x].high for x in xs)
+            for x in xs:
+                b = cells[x]
+                if b.low == b.high:
+                    continue
+                lo, hi = max(b.low, t - (highs - b.high)), min(b.high, t - (lows - b.low))
+                if (lo, hi) != (b.low, b.high) and lo <= hi:
+                    lows, highs = lows - b.low + lo, highs - b.high + hi
+                    cells[x] = Bounds(lo, hi)
+                    changed[x] = (lo, hi)
+                    moved = True
+        if not moved:
+            break
+    return changed
 
 
 def table_rows(table: Table) -> list[int]:

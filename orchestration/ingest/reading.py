@@ -14,7 +14,7 @@ import re
 from .columns import column_letter, decide_columns
 from .counts import ZERO, Bounds
 from .proof import count_columns, find_group_rows, prove, row_vector, table_rows
-from .shape import LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, is_total_label, looks_like_period
+from .shape import LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, is_total_label, later_header
 from .text import lookup_key
 
 PROFILE_SPAN = 5000  # rows below a header that column roles are decided from (both reading paths)
@@ -46,12 +46,22 @@ def read_table(table: Table, rows, profile: dict, context: str) -> list[Table]:
     `rows` is the sheet's rows (0-based); `context` the file name and sheet name, for
     what the table counts. Sets roles, kinds (Table.kinds: non-data rows), checks and
     problems."""
-    body = [rows[r - 1] for r in range(table.first_data_row, min(table.last_row, table.first_data_row + PROFILE_SPAN - 1) + 1)]
-    decide_columns(table, body, profile)
+    decide_columns(table, _body(table, rows), profile)
+    if table.problems and not profile.get("header_row"):
+        # the header may be further down (a pivot's filter lines above it): read from
+        # there when that reads cleanly, else keep the problems of the first reading
+        later = later_header(rows, table)
+        if later is not None:
+            decide_columns(later, _body(later, rows), profile)
+            if not later.problems:
+                later.checks.append(f"header row {later.header_row}, not row {table.header_row}: the rows above it "
+                                    "do not read as a header of this table")
+                table = later
     if profile.get("period"):
         table.default_period = str(profile["period"])
     span = list(range(table.first_data_row, table.last_row + 1))
     table.kinds = row_kinds(table, lambda r: rows[r - 1], span)
+    fill_down(table, rows)
     if {"breakdown", "category"} <= table.roles.keys():
         views = split_views(table, rows)
     else:
@@ -62,20 +72,73 @@ def read_table(table: Table, rows, profile: dict, context: str) -> list[Table]:
         _group_rows(t, rows)
         subject(t, context)
         notes = " ".join([t.title] + [" ".join(rows[r - 1]) for r, k in t.kinds.items() if k == "note"])
-        prove(t, {r: rows[r - 1] for r in table_rows(t)}, t.kinds, notes)
+        prove(t, {r: rows[r - 1] for r in table_rows(t)}, t.kinds, notes, pin=profile.get("pin_withheld") is not False)
     return views
 
 
+def fill_down(table: Table, rows) -> None:
+    """A label written once over the rows it applies to (a merged cell, read as its top
+    cell only, or a label left blank on the rows after it): in a table of counts, an outer
+    label column that is blank where a label column to its right is filled takes the label
+    above. Recorded in Table.filled_cols; dbt fills the cells the same way. A blank in the
+    first data row has nothing above it: a problem."""
+    if table.shape == "record":
+        return
+    labels = sorted(c for r, c in table.roles.items() if r in LABEL_ROLES)
+    data = [r for r in range(table.first_data_row, table.last_row + 1) if table.kinds.get(r, "data") == "data"]
+
+    def cell(r: int, c: int) -> str:
+        row = rows[r - 1]
+        return row[c - 1].strip() if c <= len(row) else ""
+
+    for k, c in enumerate(labels[:-1]):
+        inner = labels[k + 1:]
+        gaps = [r for r in data if not cell(r, c) and any(cell(r, i) for i in inner)]
+        if not gaps:
+            continue
+        if not cell(data[0], c):
+            table.problems.append(f"{table.where()}row {data[0]}: column {column_letter(c)} ('{table.headers[c - 1]}') "
+                                  "is blank in the first row of the table: expected its label (it labels the rows under it)")
+            continue
+        table.filled_cols.append(c)
+        table.column_notes[c] = table.column_notes.get(c, "") + \
+            f"; blank on {len(gaps)} rows, which take the label above (merged or written once per block)"
+
+
+def _body(table: Table, rows) -> list[list[str]]:
+    """The first rows under the header: what column roles are decided from."""
+    return [rows[r - 1] for r in range(table.first_data_row, min(table.last_row, table.first_data_row + PROFILE_SPAN - 1) + 1)]
+
+
 def _group_rows(table: Table, rows) -> None:
-    """A pivot's group rows (subtotals without the word Total) become total rows."""
+    """A pivot's group rows (subtotals without the word Total) become total rows, when
+    the table's last total row (its Grand Total) is the sum of the other rows and not of
+    every row, or, with no total row, when a 'Row Labels' heading marks a pivot."""
     data = [r for r in table_rows(table) if table.kinds.get(r, "data") == "data"]
-    has_grand_total = any(k == "total" for k in table.kinds.values())
-    groups = find_group_rows(table, {r: rows[r - 1] for r in data}, data, has_grand_total)
-    if groups:
-        for r in groups:
-            table.kinds[r] = "total"
-        table.checks.append(f"{len(groups)} group rows (rows {', '.join(map(str, groups[:6]))}"
-                            f"{', ...' if len(groups) > 6 else ''}) each equal the rows under them: read as subtotals")
+    totals = [r for r in table_rows(table) if table.kinds.get(r) == "total"]
+    groups = find_group_rows(table, {r: rows[r - 1] for r in data}, data, bool(totals))
+    if not groups:
+        return
+    if totals:
+        grand = row_vector(table, rows[totals[-1] - 1])
+
+        def total_of(rs: list[int]) -> list[Bounds]:
+            out = [ZERO] * len(grand)
+            for r in rs:
+                out = [a + (b or ZERO) for a, b in zip(out, row_vector(table, rows[r - 1]))]
+            return out
+
+        def matches(v: list[Bounds]) -> bool:
+            return all(g is None or g.holds(x) for g, x in zip(grand, v))
+
+        items = [r for r in data if r not in set(groups) and r < totals[-1]]
+        if matches(total_of([r for r in data if r < totals[-1]])) or not matches(total_of(items)):
+            return  # the grand total adds every row up: no group rows (or it settles nothing)
+    table.group_rows = groups
+    for r in groups:
+        table.kinds[r] = "total"
+    table.checks.append(f"{len(groups)} group rows (rows {', '.join(map(str, groups[:6]))}"
+                        f"{', ...' if len(groups) > 6 else ''}) each equal the rows under them: read as subtotals")
 
 
 def subject(table: Table, context: str) -> None:
@@ -109,12 +172,16 @@ def split_views(table: Table, rows) -> list[Table]:
     views: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     totals: list[int] = []
+    above = ""
     for r in range(table.first_data_row, table.last_row + 1):
         kind = table.kinds.get(r, "data")
         if kind not in ("data", "total"):
             continue
         row = rows[r - 1]
         name = row[b_col - 1].strip() if b_col <= len(row) else ""
+        if not name and b_col in table.filled_cols:
+            name = above
+        above = name
         category = row[c_col - 1].strip() if c_col <= len(row) else ""
         if is_total_label(name) or not name or lookup_key(name) in ("all", "overall"):
             totals.append(r)  # the population's total, period by period: checks every view

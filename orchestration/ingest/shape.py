@@ -42,6 +42,8 @@ PERSONAL_DATA = re.compile(
 
 # Order matters: the first role whose pattern matches a header wins.
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 'Number of offences', 'Count of Crime Reference' (a pivot's data field): counts, whatever they count
+    ("count", re.compile(r"^(number|no|count|total|sum|volume) of\b")),
     ("record_id", re.compile(r"^(crime )?(ref|reference|crime ref(erence)?|crime no|crime number|urn|occurrence( ref| number)?|id)( no| number)?$")),
     ("victim_age", re.compile(r"\bvictim\b.*\bage\b|\bage\b.*\bvictim\b")),
     ("offence_code", re.compile(r"\b(offence|crime|ho|home office|hoc|classification)\b.*\bcode\b|^(ho|hoc|hocr) (code|class)$|^code$")),
@@ -55,12 +57,14 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("force", re.compile(r"\bforce\b")),
     ("count", re.compile(r"^(count|number|no|n|total|volume|frequency|sum|crs?|community resolutions?)( of .*)?$|\b(number|no|count|total) of\b|community resolutions?( issued| given| count)?$")),
     # a long table of several breakdowns stacked ('Breakdown | Category | Year | Number')
+    # an Excel pivot's label column: what its labels are is read from them (columns.py)
+    ("row_labels", re.compile(r"^row labels$")),
     ("breakdown", re.compile(r"^(breakdown|breakdown type|dimension|variable|characteristic|grouping|split|measure type|category type)$")),
     ("category", re.compile(r"^(category|sub ?category|breakdown value|value|item|group|description|label)$")),
 ]
 
 # Roles that say what was counted; a header row needs one of these.
-SUBJECT_ROLES = {"offence_code", "offence_text", "nationality", "outcome"}
+SUBJECT_ROLES = {"offence_code", "offence_text", "nationality", "outcome", "row_labels"}
 # Roles whose columns label a row (as opposed to holding counts).
 LABEL_ROLES = SUBJECT_ROLES | {"period", "date", "age", "sex", "victim_age", "force", "record_id", "breakdown", "category"}
 # what the columns across a cross-tab can be (a heading above them names one of these)
@@ -95,7 +99,16 @@ def is_total_label(text: str) -> bool:
 
 
 def header_role(text: str) -> str | None:
-    key = lookup_key(text)
+    """The role a heading names; for a bilingual heading ('Nifer / Number') the role one
+    of its parts names, when they do not name two different ones."""
+    role = _role_of(lookup_key(text))
+    if role is None and re.search(r"\S\s*[/|]\s*\S", text):
+        roles = {r for part in re.split(r"\s*[/|]\s*", text) if (r := _role_of(lookup_key(part)))}
+        role = roles.pop() if len(roles) == 1 else None
+    return role
+
+
+def _role_of(key: str) -> str | None:
     if not key:
         return None
     for role, pattern in ROLE_PATTERNS:
@@ -144,6 +157,8 @@ class Table:
     header_stack: list[list[str]] = field(default_factory=list)  # per column, the header rows' texts top to bottom
     kinds: dict[int, str] = field(default_factory=dict)  # kind of each row below the header that is not data
     counted: bool = True  # False: a view or summary that only checks another table
+    group_rows: list[int] = field(default_factory=list)  # a pivot's group rows: subtotals of the rows under them
+    filled_cols: list[int] = field(default_factory=list)  # label columns whose blank cells take the label above
 
     @property
     def shape(self) -> str:
@@ -188,7 +203,7 @@ def offence_keys() -> frozenset[str]:
 class HeaderScore:
     roles: dict[str, int]
     period_cols: list[int]
-    nationality_cols: list[int]
+    vocabulary_cols: list[int]  # headed by a nationality, offence or outcome the seeds know
     personal_data_cols: list[int]
     count_like_cols: list[int] = field(default_factory=list)  # cells a header never holds
 
@@ -209,9 +224,14 @@ def score_header(row: list[str]) -> HeaderScore:
         role = header_role(cell)
         if role and role not in score.roles:
             score.roles[role] = idx
-        elif role is None and lookup_key(cell) in nationality_keys():
-            score.nationality_cols.append(idx)
+        elif role is None and in_vocabulary(cell):
+            score.vocabulary_cols.append(idx)
     return score
+
+
+def in_vocabulary(text: str) -> bool:
+    key = lookup_key(text)
+    return key in nationality_keys() or key in offence_keys() or key in outcome_keys()
 
 
 def is_header(score: HeaderScore) -> bool:
@@ -219,9 +239,14 @@ def is_header(score: HeaderScore) -> bool:
         return False
     if {"breakdown", "category"} <= score.roles.keys() and ({"count", "period"} & score.roles.keys() or score.period_cols):
         return True
+    labels = score.roles.keys() & LABEL_ROLES
+    if len(score.vocabulary_cols) >= 2 and labels:  # 'Financial Year | Shoplifting | Harassment | ...'
+        return True
+    if {"period", "count"} <= score.roles.keys():  # 'Financial Year | Number of community resolutions'
+        return True
     if not SUBJECT_ROLES & score.roles.keys():
         return False
-    return len(score.roles) >= 2 or len(score.period_cols) >= 1 or len(score.nationality_cols) >= 2
+    return len(score.roles) >= 2 or len(score.period_cols) >= 1 or len(score.vocabulary_cols) >= 2
 
 
 _TITLE_PERIOD = re.compile(r"\b(?:fy\s*)?(20\d{2}\s*[/\-–]\s*(?:20)?\d{2})\b", re.IGNORECASE)
@@ -336,6 +361,40 @@ def stacked_headers(rows, first: int, count: int) -> list[list[str]]:
     return stack
 
 
+def new_table(sheet_name: str, rows, first: int, count: int, score: HeaderScore, title: str) -> Table:
+    """A table whose header is rows first .. first + count - 1 (0-based)."""
+    stack = stacked_headers(rows, first, count)
+    return Table(
+        sheet=sheet_name,
+        header_row=first + 1,
+        headers=[" | ".join(dict.fromkeys(t for t in texts if t)) for texts in stack],
+        roles={},
+        personal_data_cols=score.personal_data_cols,
+        title=title,
+        # a period named in the title block, else a sheet named like one ('2022-23')
+        default_period=period_in_title(title) or (sheet_name.strip() if looks_like_period(sheet_name) else None),
+        last_row=first + count,
+        header_rows=count,
+        header_stack=stack,
+    )
+
+
+def later_header(rows, table: Table, within: int = 12) -> Table | None:
+    """A header row further down a table's first rows (not after a blank row) that reads
+    as one: an Excel pivot's 'Row Labels' row under its filter and 'Column Labels' lines,
+    or a real header under a line that only looked like one. The rows above it become
+    the title block."""
+    for i in range(table.first_data_row - 1, min(table.last_row, table.first_data_row - 1 + within)):
+        score = score_header(rows[i])
+        if _nonblank(rows[i]) and is_header(score):
+            first, count = header_stack(rows, i, table.last_row, score)
+            title = " ".join(" ".join(_nonblank(rows[r])) for r in range(table.header_row - 1, first) if _nonblank(rows[r]))
+            later = new_table(table.sheet, rows, first, count, score, " ".join(filter(None, [table.title, title])))
+            later.last_row = table.last_row
+            return later
+    return None
+
+
 def find_tables(sheet: Sheet, forced_header_row: int | None = None) -> list[Table]:
     """Tables in reading order. Once a table starts, every following row belongs to it
     until a new header row appears after a blank row (or after a caption that follows a
@@ -377,21 +436,7 @@ def find_tables_in(sheet_name: str, rows, n_rows: int, indices: Iterable[int],
                 if _is_caption(rows, first - 1):
                     tables[-1].last_row = first - 1  # the caption belongs to the new table
                     title_lines = _nonblank(rows[first - 1])
-            title = " ".join(title_lines)
-            stack = stacked_headers(rows, first, count)
-            table = Table(
-                sheet=sheet_name,
-                header_row=first + 1,
-                headers=[" | ".join(dict.fromkeys(t for t in texts if t)) for texts in stack],
-                roles={},
-                personal_data_cols=score.personal_data_cols,
-                title=title,
-                # a period named in the title block, else a sheet named like one ('2022-23')
-                default_period=period_in_title(title) or (sheet_name.strip() if looks_like_period(sheet_name) else None),
-                last_row=first + count,
-                header_rows=count,
-                header_stack=stack,
-            )
+            table = new_table(sheet_name, rows, first, count, score, " ".join(title_lines))
             tables.append(table)
             title_lines = []
             skip_to = first + count

@@ -33,6 +33,8 @@ select
     case when p.period_type is null or p.period_type = 'unrecognised' then o.period_raw end as period_raw,
     o.victim_age_raw,
     o.count_raw,
+    o.pinned_low,
+    o.pinned_high,
     count(*) as observations,
     min(o.sheet) as first_sheet,
     min(o.source_row) as first_source_row

@@ -50,14 +50,14 @@ select
     am.victim_age_low,
     am.victim_age_high,
 
-    cm.count_rule,
-    cm.count_low,
-    cm.count_high,
+    case when o.pinned_low is not null then 'narrowed by the return''s totals: ' || cm.count_rule else cm.count_rule end as count_rule,
+    coalesce(o.pinned_low, cm.count_low) as count_low,
+    coalesce(o.pinned_high, cm.count_high) as count_high,
     {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type', counted) }} as disposition,
 
     o.observations,
-    cm.count_low * o.observations as total_low,
-    cm.count_high * o.observations as total_high,
+    coalesce(o.pinned_low, cm.count_low) * o.observations as total_low,
+    coalesce(o.pinned_high, cm.count_high) * o.observations as total_high,
     o.first_sheet,
     o.first_source_row
 from obs as o

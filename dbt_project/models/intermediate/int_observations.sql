@@ -75,9 +75,9 @@ select
     am.victim_age_high,
 
     o.count_raw,
-    cm.count_rule,
-    cm.count_low,
-    cm.count_high,
+    case when o.pinned_low is not null then 'narrowed by the return''s totals: ' || cm.count_rule else cm.count_rule end as count_rule,
+    coalesce(o.pinned_low, cm.count_low) as count_low,
+    coalesce(o.pinned_high, cm.count_high) as count_high,
 
     {{ observation_disposition('r.status', 'cm.count_rule', 'o.has_outcome_column', 'oc.outcome_type', counted) }} as disposition,
     {{ observation_disposition_reason('r.status', 'r.reason', 'cm.count_rule', 'o.count_raw', 'o.source_column',

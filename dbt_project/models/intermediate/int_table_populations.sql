@@ -16,8 +16,8 @@ with groups as (
         o.has_nationality_column,
         o.has_outcome_column,
         ({{ effective_outcome_type('o.has_outcome_column', 'oc.outcome_type') }}) = '8' as is_cr,
-        coalesce(cm.count_low, 0) * o.observations as low,
-        coalesce(cm.count_high, 0) * o.observations as high,
+        coalesce(o.pinned_low, cm.count_low, 0) * o.observations as low,
+        coalesce(o.pinned_high, cm.count_high, 0) * o.observations as high,
         o.observations
     from {{ ref('int_observation_groups') }} as o
     left join {{ ref('int_outcome_map') }} as oc on o.outcome_raw = oc.outcome_raw

@@ -79,6 +79,7 @@ pairs as (
         b.return_id as b_return, b.table_id as b_table, b.table_name as b_name, b.detail_rank as b_rank,
         a.no_period or b.no_period as whole,
         a.has_outcome as a_has_outcome, b.has_outcome as b_has_outcome,
+        {{ bounds_text('a.cr_low', 'a.cr_high') }} || ' against ' || {{ bounds_text('b.cr_low', 'b.cr_high') }} as totals_text,
         (a.no_period or list_has_all(a.period_list, b.period_list)) as a_covers_b,
         (b.no_period or list_has_all(b.period_list, a.period_list)) as b_covers_a,
         (a.in_offence_view and b.in_offence_view) or (a.in_nationality_view and b.in_nationality_view) as common_view,
@@ -117,6 +118,7 @@ verdicts as (
         any_value(a_covers_b) as a_covers_b, any_value(b_covers_a) as b_covers_a,
         any_value(common_view) as common_view, any_value(a_rank) as a_rank, any_value(b_rank) as b_rank,
         any_value(a_views_cover_b) as a_views_cover_b, any_value(b_views_cover_a) as b_views_cover_a,
+        any_value(totals_text) as totals_text,
         bool_and(a_cr_low <= b_cr_high and b_cr_low <= a_cr_high) as agree,
         -- a table without an outcome column matching the other's count of every outcome
         bool_and(not a_has_outcome and b_has_outcome and a_cr_low <= b_all_high and b_all_low <= a_cr_high) as a_counts_all,
@@ -139,8 +141,9 @@ judged as (
         case
             when not agree and not a_counts_all and not b_counts_all then
                 a_name || ' and ' || b_name || ' count one population but disagree: '
-                || first_disagreement || ' ' || numbers
-                || ' community resolutions (keep only the right file, or add ''supersedes: <file>'' to the newer one''s return profile)'
+                || first_disagreement || ' ' || numbers || ' community resolutions'
+                || case when first_disagreement <> 'all periods' then ' (in all ' || totals_text || ')' else '' end
+                || ' (keep only the right file, or add ''supersedes: <file>'' to the newer one''s return profile)'
         end as disagreement
     from verdicts
 ),

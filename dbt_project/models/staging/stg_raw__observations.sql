@@ -21,7 +21,7 @@ data_rows as (
     select
         r.return_id, n.ingested_at, r.sheet, r.source_row, r.table_id, r.cells,
         t.shape, t.default_period, t.across_role, t.across_cols, t.across_values,
-        t.across_role2, t.across_values2, t.nationality_cols,
+        t.across_role2, t.across_values2, t.nationality_cols, t.filled_cols,
         t.offence_code_col, t.offence_text_col, t.outcome_col, t.nationality_col,
         t.period_col, t.date_col, t.count_col, t.age_col, t.sex_col, t.victim_age_col
     from {{ source('raw', 'rows') }} as r
@@ -29,6 +29,41 @@ data_rows as (
     inner join {{ source('raw', 'tables') }} as t
         on r.return_id = t.return_id and r.table_id = t.table_id
     where r.row_kind = 'data'
+),
+
+-- a label written once over the rows it applies to (a merged cell, or left blank on the
+-- rows after it): the reader lists such columns in raw.tables.filled_cols, and their blank
+-- cells take the last label above in the table's data rows
+fills as (
+    select
+        return_id, table_id, source_row, c,
+        last_value(nullif(trim(cells[c]), '') ignore nulls) over (
+            partition by return_id, table_id, c order by source_row
+            rows between unbounded preceding and current row
+        ) as label
+    from (
+        select return_id, table_id, source_row, cells, unnest(filled_cols) as c
+        from data_rows
+        where filled_cols is not null
+    )
+),
+
+fill_maps as (
+    select return_id, table_id, source_row, map(list(c), list(label)) as fill
+    from fills
+    group by all
+),
+
+filled_rows as (
+    select
+        d.* replace (
+            case
+                when f.fill is null then d.cells
+                else list_transform(d.cells, lambda x, i: case when trim(x) = '' then coalesce(f.fill[i], x) else x end)
+            end as cells
+        )
+    from data_rows as d
+    left join fill_maps as f using (return_id, table_id, source_row)
 ),
 
 -- one cell per row, or one per column across for a cross-tab (a single unnest, so the
@@ -46,7 +81,7 @@ cells as (
             unnest(coalesce(across_cols, [count_col])) as col,
             unnest(coalesce(across_values, [cast(null as varchar)])) as val,
             unnest(coalesce(across_values2, [cast(null as varchar)])) as val2
-        from data_rows
+        from filled_rows
     )
 ),
 
@@ -94,6 +129,21 @@ observations as (
         ingested_at,
         from_crosstab
     from cells
+),
+
+-- withheld cells whose bounds the table's own exact totals narrow (raw.tables.pinned_cells)
+pinned as (
+    select t.return_id, t.table_id, p.source_row, p.source_column_index, p.count_low, p.count_high
+    from {{ source('raw', 'tables') }} as t
+    inner join new_returns as n on t.return_id = n.return_id,
+        unnest(t.pinned_cells) as u(p)
 )
 
-select * from observations
+select
+    o.*,
+    pin.count_low as pinned_low,
+    pin.count_high as pinned_high
+from observations as o
+left join pinned as pin
+    on o.return_id = pin.return_id and o.table_id = pin.table_id
+    and o.source_row = pin.source_row and o.source_column_index = pin.source_column_index
