@@ -6,7 +6,9 @@ Views (per return, i.e. per file):
                     `total` and every offence-based figure
   nationality view  the tables with a nationality column; a return without any counts
                     all its rows as nationality 'unknown': `foreign_nationals`,
-                    `uk_nationals`, `nationality_not_recorded`, `nationality_by_force`
+                    `uk_nationals`, `nationality_not_recorded`, `nationality_unmapped`,
+                    `nationality_by_force`. A spelling that maps to nothing is
+                    'unmapped': in the high bounds of foreign and UK nationals only.
   countries         only tables giving offence and nationality together
 An accounting key is (has_offence, has_nationality, class or None (unmapped) or ""
 (no offence column), (iso3, category) or None (no nationality column), victim-age
@@ -32,7 +34,10 @@ OFFENCE_FIGURES = {
     "child_cruelty": lambda cls, k: cls == "11A",
     "kidnapping_abduction": lambda cls, k: cls in ("36", "13"),
 }
-NATIONALITY_FIGURES = {"foreign_nationals": "foreign", "uk_nationals": "uk", "nationality_not_recorded": "unknown"}
+NATIONALITY_FIGURES = {"foreign_nationals": "foreign", "uk_nationals": "uk", "nationality_not_recorded": "unknown",
+                       "nationality_unmapped": "unmapped"}
+# figures whose high bound also counts unmapped nationalities (any of them may be foreign or British)
+UNMAPPED_IN_HIGH = ("foreign_nationals", "uk_nationals")
 COUNTRY_FIGURES = {"countries_drug_offences": "Drug offences", "countries_violence": "Violence against the person"}
 
 
@@ -100,7 +105,7 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
     for p in plans:
         if p.status != "returned":
             continue
-        nat_force = by_force.setdefault(p.force.name, {"uk": [0, 0], "foreign": [0, 0], "unknown": [0, 0]})
+        nat_force = by_force.setdefault(p.force.name, {"uk": [0, 0], "foreign": [0, 0], "unknown": [0, 0], "unmapped": [0, 0]})
         for acc in accounts[p.slug]:
             off, nat, joint = views(acc)
             cr = [0, 0]
@@ -122,9 +127,13 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
                 cr[0] += low
                 cr[1] += high
             for cat, low, high in nat:
-                f = {"foreign": "foreign_nationals", "uk": "uk_nationals", "unknown": "nationality_not_recorded"}[cat]
+                f = {"foreign": "foreign_nationals", "uk": "uk_nationals", "unknown": "nationality_not_recorded",
+                     "unmapped": "nationality_unmapped"}[cat]
                 figures[f][0] += low
                 figures[f][1] += high
+                if cat == "unmapped":
+                    for wider in UNMAPPED_IN_HIGH:
+                        figures[wider][1] += high
                 nat_force[cat][0] += low
                 nat_force[cat][1] += high
             for key, low, high in joint:
@@ -148,7 +157,7 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
             }
     t = truth(ref, plans, pop, scale)
     out_figures = {}
-    for f in ["total", "foreign_nationals", "uk_nationals", "nationality_not_recorded", "sexual_offences",
+    for f in ["total", "foreign_nationals", "uk_nationals", "nationality_not_recorded", "nationality_unmapped", "sexual_offences",
               "sexual_offences_incl_86", "rape", "indecent_images", "sexual_assault_girls_under_13",
               "sexual_assault_boys_under_13", "sexual_assault_girls_13_to_16", "sexual_activity_children",
               "child_cruelty", "kidnapping_abduction"]:
@@ -199,7 +208,7 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
         "definitions": {
             "bounds": "A withheld cell (<5, *, [c], 1-4) counts 1 to 4; '-', '0' and blank count 0. low sums every withheld cell at 1, high at 4.",
             "offence_view": "total and offence figures: per return, only the tables with an offence column.",
-            "nationality_view": "nationality figures: per return, only the tables with a nationality column; a return without one counts every row as unknown; unmappable spellings count as unknown.",
+            "nationality_view": "nationality figures: per return, only the tables with a nationality column; a return without one counts every row as unknown; an unmappable spelling is unmapped (nationality_unmapped), counted in the high bounds of foreign_nationals and uk_nationals, not in nationality_not_recorded.",
             "countries": "distinct foreign ISO 3166 alpha-3 (XKX counts; stateless XXA and foreign without a country do not) over tables giving offence and nationality together; low: a cell with lower bound > 0, high: upper bound > 0.",
             "sexual_assault_girls_13_to_16": "class 20A; low: victim age known and within 13..16 (exact age 13-16, band '13-15'); high: also victim age unknown or a band overlapping 13..16 ('16-17'), and every 20A count of a table without victim age.",
             "truth": "the synthetic population's value; for nationality figures it includes offenders whose nationality the files do not show (not recorded, or not provided by the force), so it may lie above high.",

@@ -7,6 +7,7 @@ FIGURE_LABELS = {
     "foreign_nationals": "to foreign nationals",
     "uk_nationals": "to UK nationals",
     "nationality_not_recorded": "nationality not recorded / not provided",
+    "nationality_unmapped": "nationality written but not mapped (in the high bounds above)",
     "sexual_offences": "sexual offences (ONS group, excl. code 86)",
     "sexual_offences_incl_86": "sexual offences incl. code 86",
     "rape": "rape (ONS sub-group)",

@@ -158,17 +158,18 @@ class Reference:
         return self.nationality_lookup.get(lookup_key(text))
 
     def nationality(self, text: str) -> tuple[str | None, str]:
-        """(iso3, category) a correct pipeline reads from a nationality cell; unmapped is
-        (None, 'unknown')."""
+        """(iso3, category) a correct pipeline reads from a nationality cell (dbt
+        int_nationality_map); a cell whose parts are all not-recorded values is
+        (None, 'unknown'), one that matches nothing (None, 'unmapped')."""
         lookup = self.nationality_lookup
         whole = lookup.get(lookup_key(text))
         if whole is not None:
             return whole
         parts = []
-        for pos, part in enumerate(_SPLIT.split(text)):
-            hit = lookup.get(lookup_key(part))
+        hits = [lookup.get(lookup_key(part)) for part in _SPLIT.split(text)]
+        for pos, hit in enumerate(hits):
             if hit is not None and hit[1] != "unknown":
                 parts.append((0 if hit[1] == "uk" else pos + 1, hit))
         if not parts:
-            return (None, "unknown")
+            return (None, "unknown") if all(hit is not None for hit in hits) else (None, "unmapped")
         return min(parts, key=lambda p: p[0])[1]
