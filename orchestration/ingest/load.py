@@ -38,7 +38,7 @@ create table if not exists raw.returns (
     return_id varchar primary key, force_slug varchar, source_file varchar, file_name varchar,
     sha256 varchar, size_bytes bigint, file_format varchar, encoding varchar,
     status varchar, reason varchar, n_tables integer, rows_read bigint, profile varchar,
-    ingested_at timestamp, is_current boolean, parser_version integer, warnings varchar
+    ingested_at timestamp, is_current boolean, parser_version integer, warnings varchar, supersedes varchar[]
 );
 create table if not exists raw.tables (
     return_id varchar, table_id integer, sheet varchar, header_row integer, last_row integer,
@@ -50,11 +50,13 @@ create table if not exists raw.tables (
     data_low bigint, data_high bigint, column_notes varchar[], label varchar, filled_cols integer[],
     -- withheld cells whose bounds the table's own exact totals narrow
     pinned_cells struct(source_row integer, source_column_index integer, count_low bigint, count_high bigint)[],
+    group_rows integer[], group_role varchar, group_col integer,
     primary key (return_id, table_id)
 );
 -- columns added after the first release (existing warehouses keep working)
 alter table raw.returns add column if not exists parser_version integer;
 alter table raw.returns add column if not exists warnings varchar;
+alter table raw.returns add column if not exists supersedes varchar[];
 alter table raw.tables add column if not exists personal_data_cols integer[];
 alter table raw.tables add column if not exists header_rows integer;
 alter table raw.tables add column if not exists across_role2 varchar;
@@ -71,6 +73,9 @@ alter table raw.tables add column if not exists column_notes varchar[];
 alter table raw.tables add column if not exists label varchar;
 alter table raw.tables add column if not exists filled_cols integer[];
 alter table raw.tables add column if not exists pinned_cells struct(source_row integer, source_column_index integer, count_low bigint, count_high bigint)[];
+alter table raw.tables add column if not exists group_rows integer[];
+alter table raw.tables add column if not exists group_role varchar;
+alter table raw.tables add column if not exists group_col integer;
 create table if not exists raw.rows (
     return_id varchar, sheet varchar, source_row integer, table_id integer,
     row_kind varchar, cells varchar[]
@@ -116,24 +121,33 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
             con.execute(f"delete from raw.{table} where return_id = ?", [lf.return_id])
         con.execute("update raw.returns set is_current = false where source_file = ? and is_current", [lf.source_file])
         con.execute(
-            "insert into raw.returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?)",
+            "insert into raw.returns (return_id, force_slug, source_file, file_name, sha256, size_bytes, file_format, "
+            "encoding, status, reason, n_tables, rows_read, profile, ingested_at, is_current, parser_version, warnings, "
+            "supersedes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
             [lf.return_id, lf.force_slug, lf.source_file, lf.path.name, lf.sha256, lf.size_bytes,
              parsed.file_format, parsed.encoding, parsed.status, parsed.reason, len(parsed.tables),
              parsed.rows_read, str(parsed.profile) if parsed.profile else None, now, PARSER_VERSION,
-             "\n".join(parsed.warnings) or None],
+             "\n".join(parsed.warnings) or None, (parsed.profile or {}).get("supersedes") or None],
         )
         for tid, t in enumerate(parsed.tables):
-            values = [lf.return_id, tid, t.sheet, t.header_row, t.last_row, t.shape, t.headers, t.title,
-                      t.default_period, *[t.roles.get(r) for r in ROLE_COLUMNS],
-                      t.across_role, t.across_cols or None, t.across_values or None, t.personal_data_cols or None,
-                      t.header_rows, t.across_role2, t.across_values2 or None, t.total_cols or None,
-                      t.nationality_cols or None, t.counted, t.subject, t.verification, t.checks or None,
-                      t.data_low, t.data_high,
-                      [f"{column_letter(c)}: {note}" for c, note in sorted(t.column_notes.items())] or None,
-                      t.label or None, t.filled_cols or None,
-                      [{"source_row": r, "source_column_index": c, "count_low": lo, "count_high": hi}
-                       for (r, c), (lo, hi) in sorted(t.pinned.items())] or None]
-            con.execute(f"insert into raw.tables values ({', '.join(['?'] * len(values))})", values)
+            values = {
+                "return_id": lf.return_id, "table_id": tid, "sheet": t.sheet, "header_row": t.header_row,
+                "last_row": t.last_row, "shape": t.shape, "headers": t.headers, "title": t.title,
+                "default_period": t.default_period, **{f"{r}_col": t.roles.get(r) for r in ROLE_COLUMNS},
+                "across_role": t.across_role, "across_cols": t.across_cols or None,
+                "across_values": t.across_values or None, "personal_data_cols": t.personal_data_cols or None,
+                "header_rows": t.header_rows, "across_role2": t.across_role2, "across_values2": t.across_values2 or None,
+                "total_cols": t.total_cols or None, "nationality_cols": t.nationality_cols or None,
+                "counted": t.counted, "subject": t.subject, "verification": t.verification, "checks": t.checks or None,
+                "data_low": t.data_low, "data_high": t.data_high,
+                "column_notes": [f"{column_letter(c)}: {note}" for c, note in sorted(t.column_notes.items())] or None,
+                "label": t.label or None, "filled_cols": t.filled_cols or None,
+                "pinned_cells": [{"source_row": r, "source_column_index": c, "count_low": lo, "count_high": hi}
+                                 for (r, c), (lo, hi) in sorted(t.pinned.items())] or None,
+                "group_rows": t.group_rows or None, "group_role": t.group_role, "group_col": t.group_col,
+            }
+            con.execute(f"insert into raw.tables ({', '.join(values)}) values ({', '.join(['?'] * len(values))})",
+                        list(values.values()))
         for batch in _rows_batches(parsed):
             con.register("raw_rows_batch", batch)
             con.execute("insert into raw.rows select * from raw_rows_batch")

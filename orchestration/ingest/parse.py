@@ -8,6 +8,11 @@ detection cannot:
     header_row: 4                  # 1-based row of the header
     columns: {"Crime Type": offence_text, "Qty": count}   # header text -> role
     period: "2022/23"              # the period when the table has no period column
+    across: nationality            # what unrecognised headings of columns across are
+    record_level: true             # each row is one community resolution (numbers beside are not counts)
+    pin_withheld: false            # the totals are rounded: never narrow withheld cells from them
+    approved: <sha256 of the file> # a person checked the reading card: unverified tables become 'profile'
+    supersedes: [old file.xlsx]    # this file replaces those files of the same force (they are not counted)
 
 A refusal is a file named `refusal.yaml` in the force's folder:
 
@@ -100,6 +105,12 @@ def load_profile(path: Path) -> dict | None:
     unknown = set(columns.values()) - KNOWN_ROLES
     if unknown:
         raise ProfileError(f"{path.name}: unknown column roles {sorted(unknown)}: expected some of {sorted(KNOWN_ROLES)}")
+    supersedes = profile.get("supersedes") or []
+    if isinstance(supersedes, str):
+        supersedes = [supersedes]
+    if not isinstance(supersedes, list) or not all(isinstance(f, str) for f in supersedes):
+        raise ProfileError(f"{path.name}: 'supersedes' is {supersedes!r}: expected a file name or a list of them")
+    profile["supersedes"] = supersedes
     return profile
 
 
@@ -165,7 +176,26 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
     table_problems = [p for t in parsed.tables for p in t.problems]
     if table_problems:
         return _quarantine(parsed, f"{landing.source_file}: " + "; ".join(dict.fromkeys(table_problems)))
+    _approve(parsed, profile)
     return parsed
+
+
+def _approve(parsed: ParsedReturn, profile: dict) -> None:
+    """A person who checked the reading card approves it with the file's sha256 in the
+    profile: the tables nothing else proved become 'profile'. An approval of other content
+    (the file changed since) approves nothing, and says so."""
+    approved = str(profile.get("approved") or "").strip().lower()
+    if not approved:
+        return
+    sha = parsed.landing.sha256
+    if len(approved) >= 12 and sha.startswith(approved):
+        for t in parsed.tables:
+            if t.verification == "unverified":
+                t.verification = "profile"
+                t.checks.append(f"reading approved in the return profile (sha256 {approved[:12]}... is this file's)")
+    else:
+        parsed.warnings.append(f"{parsed.landing.source_file}: the profile approves sha256 {approved[:12]}..., but this "
+                               f"file's is {sha[:12]}...: the approval is for other content, so nothing is approved")
 
 
 def _context(landing: LandingFile, sheet: str) -> str:

@@ -72,8 +72,9 @@ def _text(v: list[Bounds | None]) -> str:
 def find_group_rows(table: Table, rows: dict[int, list[str]], data_rows: list[int], has_grand_total: bool) -> list[int]:
     """Rows of a pivot pasted as values that carry their group's subtotal without the
     word Total: the table splits into groups, each a row equal to the sum of the rows
-    under it, at least two groups and most with two rows or more. Accepted when a
-    'Row Labels' heading or a Grand Total row (checked afterwards) stands behind it."""
+    under it, at least two groups. Accepted when a Grand Total row (checked afterwards)
+    stands behind it, or, with none, a 'Row Labels' heading and most groups of two rows
+    or more (a single row under a group equals it by construction)."""
     cols = count_columns(table)
     if not cols or len(data_rows) < 4:
         return []
@@ -100,7 +101,7 @@ def find_group_rows(table: Table, rows: dict[int, list[str]], data_rows: list[in
     if not groups or len(groups) < 2:
         return []
     sizes = [(groups[k + 1] if k + 1 < len(groups) else n) - g - 1 for k, g in enumerate(groups)]
-    if sum(s >= 2 for s in sizes) * 2 < len(sizes):
+    if not has_grand_total and sum(s >= 2 for s in sizes) * 2 < len(sizes):
         return []
     return [data_rows[i] for i in groups]
 
@@ -178,6 +179,9 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: 
     previous = table.first_data_row - 1
     next_data = 0  # index into data_rows of the first data row not yet summed
     summed: list[int] = []  # the data rows summed so far, in order
+    # a pivot's last group ends at its Grand Total (the first total row after the last group)
+    stop_of_groups = min([r for r, k in kinds.items() if k == "total" and r not in table.group_rows
+                          and r > max(table.group_rows, default=0)] + [table.last_row + 1])
     for r in sorted(k for k in kinds if kinds[k] != "data") + [None]:
         # the data rows between the previous non-data row and this one
         stop = r if r is not None else table.last_row + 1
@@ -192,7 +196,11 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: 
                 seen += 1
                 next_data += 1
         previous = stop
-        if r is None or kinds[r] != "total" or r in table.group_rows:  # group rows were checked when found
+        if r in table.group_rows:  # checked when found: the rows under it, up to the next group row
+            block = [x for x in data_rows if r < x < min([g for g in table.group_rows if g > r] + [stop_of_groups])]
+            constrain(block, row_vector(table, rows[r]))
+            continue
+        if r is None or kinds[r] != "total":
             continue
         t = _total_vector(table, rows[r], record)
         label = _label(table, rows[r])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .columns import column_letter, decide_columns
+from .columns import across_dimension, column_letter, decide_columns
 from .counts import ZERO, Bounds
 from .proof import count_columns, find_group_rows, prove, row_vector, table_rows
 from .shape import LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, is_total_label, later_header
@@ -139,6 +139,31 @@ def _group_rows(table: Table, rows) -> None:
         table.kinds[r] = "total"
     table.checks.append(f"{len(groups)} group rows (rows {', '.join(map(str, groups[:6]))}"
                         f"{', ...' if len(groups) > 6 else ''}) each equal the rows under them: read as subtotals")
+    _nested_groups(table, rows, data, groups)
+
+
+def _nested_groups(table: Table, rows, data: list[int], groups: list[int]) -> None:
+    """A pivot in Excel's compact form nests its row fields in one column: offences as group
+    rows, the nationalities of each under it. When the group labels are one dimension and
+    the rows under them another, the rows under a group take its label as their second
+    label (Table.group_role; dbt reads it from the group row above)."""
+    col = min((c for r, c in table.roles.items() if r in LABEL_ROLES), default=None)
+    if col is None:
+        return
+
+    def labels(rs: list[int]) -> list[str]:
+        return [rows[r - 1][col - 1].strip() for r in rs if col <= len(rows[r - 1]) and rows[r - 1][col - 1].strip()]
+
+    items = [r for r in data if r not in set(groups)]
+    outer, inner = across_dimension(labels(groups)), across_dimension(labels(items))
+    if outer and inner and outer != inner and outer in LABEL_ROLES:
+        own = next(r for r, c in table.roles.items() if c == col)
+        if own != inner:
+            table.roles = {r: c for r, c in table.roles.items() if c != col}
+            table.roles[inner] = col
+        table.group_role, table.group_col = outer, col
+        table.column_notes[col] = (f"{inner.replace('_', ' ')} on the rows under each group row; the group rows' labels are "
+                                   f"the {outer.replace('_', ' ')} of the rows under them (a nested pivot)")
 
 
 def subject(table: Table, context: str) -> None:

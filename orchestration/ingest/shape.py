@@ -159,6 +159,8 @@ class Table:
     counted: bool = True  # False: a view or summary that only checks another table
     group_rows: list[int] = field(default_factory=list)  # a pivot's group rows: subtotals of the rows under them
     filled_cols: list[int] = field(default_factory=list)  # label columns whose blank cells take the label above
+    group_role: str | None = None  # a nested pivot: the dimension its group rows' labels give the rows under them
+    group_col: int | None = None  # the column holding those labels
 
     @property
     def shape(self) -> str:

@@ -15,11 +15,22 @@
 --     checks it; with the same periods, the more detailed one is counted (records before
 --     aggregates, offence with nationality before either alone, then more cells). Agreeing
 --     tables where neither covers the other in a common view are a conflict too.
+-- A return whose profile says 'supersedes: <file>' replaces that file of the same force:
+-- the older file's tables are not counted and not compared.
 -- A table that agrees with another has its reading proven by it: verification 'reconciled'.
 -- The view rule: a force's offence view is its tables with offences (all its tables if none
 -- has them); its nationality view likewise.
 with pops as (
     select * from {{ ref('int_table_populations') }}
+),
+
+superseded as (
+    select old.return_id, string_agg(distinct new.source_file, ', ') as by_file
+    from {{ ref('stg_raw__returns') }} as new, unnest(new.supersedes) as u(f)
+    inner join {{ ref('stg_raw__returns') }} as old
+        on old.force_slug = new.force_slug and old.return_id <> new.return_id
+        and (old.file_name = trim(u.f) or old.source_file = trim(u.f))
+    group by old.return_id
 ),
 
 tables as (
@@ -43,9 +54,11 @@ tables as (
         sum(p.cr_high)::bigint as cr_high,
         sum(p.all_low)::bigint as all_low,
         sum(p.all_high)::bigint as all_high,
-        sum(p.observations)::bigint as observations
+        sum(p.observations)::bigint as observations,
+        any_value(r.sha256) as sha256
     from pops as p
     inner join {{ ref('stg_raw__tables') }} as t using (return_id, table_id)
+    inner join {{ ref('stg_raw__returns') }} as r using (return_id)
     group by all
 ),
 
@@ -70,13 +83,14 @@ views as (
         n.has_offence or not bool_or(n.has_offence) over (partition by n.force_slug) as in_offence_view,
         n.has_nationality or not bool_or(n.has_nationality) over (partition by n.force_slug) as in_nationality_view
     from named as n
-    where n.reader_counted
+    where n.reader_counted and n.return_id not in (select return_id from superseded)
 ),
 
 pairs as (
     select
         a.return_id as a_return, a.table_id as a_table, a.table_name as a_name, a.detail_rank as a_rank,
         b.return_id as b_return, b.table_id as b_table, b.table_name as b_name, b.detail_rank as b_rank,
+        a.sha256 = b.sha256 and a.return_id <> b.return_id as same_file,
         a.no_period or b.no_period as whole,
         a.has_outcome as a_has_outcome, b.has_outcome as b_has_outcome,
         {{ bounds_text('a.cr_low', 'a.cr_high') }} || ' against ' || {{ bounds_text('b.cr_low', 'b.cr_high') }} as totals_text,
@@ -119,6 +133,7 @@ verdicts as (
         any_value(common_view) as common_view, any_value(a_rank) as a_rank, any_value(b_rank) as b_rank,
         any_value(a_views_cover_b) as a_views_cover_b, any_value(b_views_cover_a) as b_views_cover_a,
         any_value(totals_text) as totals_text,
+        any_value(same_file) as same_file,
         bool_and(a_cr_low <= b_cr_high and b_cr_low <= a_cr_high) as agree,
         -- a table without an outcome column matching the other's count of every outcome
         bool_and(not a_has_outcome and b_has_outcome and a_cr_low <= b_all_high and b_all_low <= a_cr_high) as a_counts_all,
@@ -172,10 +187,13 @@ conflicting_returns as (
 -- what sets a table aside: another table it only checks
 set_aside_reasons as (
     select b_return as return_id, b_table as table_id,
-           b_name || ' checks ' || a_name || ' (' || periods_compared || '): not added' as reason
+           case when same_file then b_name || ' is a copy of ' || a_name || ' (the same content): not added twice'
+                else b_name || ' checks ' || a_name || ' (' || periods_compared || '): not added' end as reason
     from conflicts where conflict is null and a_dominates and a_return not in (select return_id from conflicting_returns)
     union all
-    select a_return, a_table, a_name || ' checks ' || b_name || ' (' || periods_compared || '): not added'
+    select a_return, a_table,
+           case when same_file then a_name || ' is a copy of ' || b_name || ' (the same content): not added twice'
+                else a_name || ' checks ' || b_name || ' (' || periods_compared || '): not added' end
     from conflicts where conflict is null and b_dominates and b_return not in (select return_id from conflicting_returns)
     union all
     select a_return, a_table, a_name || ' counts every outcome (it matches the outcomes of ' || b_name
@@ -189,7 +207,12 @@ set_aside_reasons as (
 
 set_aside as (
     select return_id, table_id, string_agg(distinct reason, '; ') as reason
-    from set_aside_reasons
+    from (
+        select * from set_aside_reasons
+        union all
+        select n.return_id, n.table_id, n.table_name || ' is superseded by ' || s.by_file || ' (its return profile says so): not added'
+        from named as n inner join superseded as s using (return_id)
+    )
     group by all
 ),
 

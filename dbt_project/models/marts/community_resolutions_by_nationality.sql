@@ -15,7 +15,8 @@ select
     sum(total_low)::bigint as count_low,
     sum(total_high)::bigint as count_high,
     coalesce(sum(observations) filter (where count_low <> count_high), 0)::bigint as suppressed_cells,
-    sum(observations)::bigint as observations
+    sum(observations)::bigint as observations,
+    {{ weakest_verification('verification') }} as verification
 from {{ ref('int_community_resolution_groups') }}
 where in_nationality_view
 group by all

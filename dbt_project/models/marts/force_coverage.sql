@@ -37,9 +37,22 @@ per_force_data as (
         string_agg(distinct period_type, ', ' order by period_type) as period_types,
         bool_or(has_nationality_column) as nationality_provided,
         sum(total_low) filter (where in_offence_view)::bigint as community_resolutions_low,
-        sum(total_high) filter (where in_offence_view)::bigint as community_resolutions_high
+        sum(total_high) filter (where in_offence_view)::bigint as community_resolutions_high,
+        {{ weakest_verification('verification') }} as verification
     from {{ ref('int_community_resolution_groups') }}
     group by force_code, force_name
+),
+
+-- the force's tables: counted in a mart, or only checking another, and how each was proven
+per_force_tables as (
+    select
+        force_slug,
+        count(*) filter (where counted_offence or counted_nationality) as tables_counted,
+        count(*) filter (where not (counted_offence or counted_nationality) and conflict is null) as tables_checking,
+        count(*) filter (where (counted_offence or counted_nationality) and verification = 'reconciled') as tables_reconciled,
+        string_agg(table_name || ': ' || coalesce(set_aside_reason, verification), '; ' order by table_name) as tables
+    from {{ ref('int_table_roles') }}
+    group by force_slug
 )
 
 select
@@ -59,6 +72,11 @@ select
     coalesce(d.nationality_provided, false) as nationality_provided,
     coalesce(d.community_resolutions_low, 0) as community_resolutions_low,
     coalesce(d.community_resolutions_high, 0) as community_resolutions_high,
+    d.verification,
+    coalesce(tb.tables_counted, 0) as tables_counted,
+    coalesce(tb.tables_reconciled, 0) as tables_reconciled,
+    coalesce(tb.tables_checking, 0) as tables_checking,
+    tb.tables,
     coalesce(pr.returns_loaded, 0) as returns_loaded,
     coalesce(pr.returns_quarantined, 0) as returns_quarantined,
     coalesce(rw.rows_loaded, 0)::bigint as rows_loaded,
@@ -71,4 +89,5 @@ from {{ ref('int_forces') }} as f
 left join per_force_returns as pr using (force_slug)
 left join per_force_rows as rw using (force_slug)
 left join per_force_data as d on f.force_code is not distinct from d.force_code and f.force_name = d.force_name
+left join per_force_tables as tb on f.force_slug = tb.force_slug
 order by f.force_name

@@ -21,7 +21,7 @@ data_rows as (
     select
         r.return_id, n.ingested_at, r.sheet, r.source_row, r.table_id, r.cells,
         t.shape, t.default_period, t.across_role, t.across_cols, t.across_values,
-        t.across_role2, t.across_values2, t.nationality_cols, t.filled_cols,
+        t.across_role2, t.across_values2, t.nationality_cols, t.filled_cols, t.group_role,
         t.offence_code_col, t.offence_text_col, t.outcome_col, t.nationality_col,
         t.period_col, t.date_col, t.count_col, t.age_col, t.sex_col, t.victim_age_col
     from {{ source('raw', 'rows') }} as r
@@ -54,8 +54,20 @@ fill_maps as (
     group by all
 ),
 
+-- a nested pivot (Excel's compact form): a group row's label (an offence) is the outer
+-- label of the rows under it (nationalities); raw.tables.group_role says which dimension
+group_labels as (
+    select r.return_id, r.table_id, r.source_row, trim(r.cells[t.group_col]) as group_label
+    from {{ source('raw', 'rows') }} as r
+    inner join new_returns as n on r.return_id = n.return_id
+    inner join {{ source('raw', 'tables') }} as t
+        on r.return_id = t.return_id and r.table_id = t.table_id
+    where t.group_role is not null and list_contains(t.group_rows, r.source_row)
+),
+
 filled_rows as (
     select
+        g.group_label,
         d.* replace (
             case
                 when f.fill is null then d.cells
@@ -64,6 +76,8 @@ filled_rows as (
         )
     from data_rows as d
     left join fill_maps as f using (return_id, table_id, source_row)
+    asof left join group_labels as g
+        on d.return_id = g.return_id and d.table_id = g.table_id and d.source_row > g.source_row
 ),
 
 -- one cell per row, or one per column across for a cross-tab (a single unnest, so the

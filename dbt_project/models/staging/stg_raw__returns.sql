@@ -13,6 +13,7 @@ select
     n_tables,
     rows_read,
     warnings,
+    supersedes,
     ingested_at
 from {{ source('raw', 'returns') }}
 where is_current
