@@ -54,28 +54,29 @@ OFFENCES = {
 }
 UNMAPPED_OFFENCES = ["Robbery / Shoplifting", "Trosedd anhysbys / Unknown offence"]
 
-# North Wales: periods as written, offence Shoplifting; the count is the row's position (1..15).
-# period -> (period_type, period_start, period_end, financial_year, period_label)
+# North Wales: periods as written, offence Shoplifting, a count each (1..15 shuffled: a column
+# counting 1, 2, 3 down would read as row numbers).
+# (period, count, (period_type, period_start, period_end, financial_year, period_label))
 PERIODS = [
-    ("Apr-22", ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
-    ("April 2022", ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
-    ("Apr 2022", ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
-    ("2022-04", ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
-    ("Mar-23", ("month", "2023-03-01", "2023-03-31", "2022/23", "2022/23")),
+    ("Apr-22", 3, ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
+    ("April 2022", 8, ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
+    ("Apr 2022", 2, ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
+    ("2022-04", 11, ("month", "2022-04-01", "2022-04-30", "2022/23", "2022/23")),
+    ("Mar-23", 5, ("month", "2023-03-01", "2023-03-31", "2022/23", "2022/23")),
     # a date is a day, in its financial year
-    ("2022-04-01", ("day", "2022-04-01", "2022-04-01", "2022/23", "2022/23")),
+    ("2022-04-01", 7, ("day", "2022-04-01", "2022-04-01", "2022/23", "2022/23")),
     # a quarter of a calendar year: Q1 2023 is January to March 2023, in 2022/23
-    ("2023 Q1", ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
-    ("Q1 2023", ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
-    ("2023-Q4", ("quarter", "2023-10-01", "2023-12-31", "2023/24", "2023/24")),
+    ("2023 Q1", 4, ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
+    ("Q1 2023", 13, ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
+    ("2023-Q4", 6, ("quarter", "2023-10-01", "2023-12-31", "2023/24", "2023/24")),
     # a quarter of a financial year: Q1 2022/23 is April to June 2022
-    ("2022/23 Q1", ("quarter", "2022-04-01", "2022-06-30", "2022/23", "2022/23")),
-    ("Q1 2022/23", ("quarter", "2022-04-01", "2022-06-30", "2022/23", "2022/23")),
-    ("Q4 2022/23", ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
+    ("2022/23 Q1", 9, ("quarter", "2022-04-01", "2022-06-30", "2022/23", "2022/23")),
+    ("Q1 2022/23", 12, ("quarter", "2022-04-01", "2022-06-30", "2022/23", "2022/23")),
+    ("Q4 2022/23", 1, ("quarter", "2023-01-01", "2023-03-31", "2022/23", "2022/23")),
     # no year, or a year that could be either: not guessed
-    ("Q1", ("unrecognised", None, None, None, None)),
-    ("22-Apr", ("unrecognised", None, None, None, None)),
-    ("FY23", ("unrecognised", None, None, None, None)),
+    ("Q1", 14, ("unrecognised", None, None, None, None)),
+    ("22-Apr", 10, ("unrecognised", None, None, None, None)),
+    ("FY23", 15, ("unrecognised", None, None, None, None)),
 ]
 
 # Cumbria: nationalities, 2022/23, no offence column. (nationality, count) -> (iso3, category, rule)
@@ -103,9 +104,14 @@ def warehouse(tmp_path_factory):
         "dyfed-powys/offences.csv": csv_text(["Financial Year", "Offence", "Count"],
                                              [["2022/23", label, "1"] for label in OFFENCES]),
         "north-wales/periods.csv": csv_text(["Period", "Offence", "Count"],
-                                            [[p, "Shoplifting", str(i)] for i, (p, _) in enumerate(PERIODS, 1)]),
+                                            [[p, "Shoplifting", str(n)] for p, n, _ in PERIODS]),
         "cumbria/nationality.csv": csv_text(["Financial Year", "Nationality", "Count"],
                                             [["2022/23", *row] for row, _ in NATIONALITIES]),
+        # Gwent: months across, only the first quarter of 2022/23 (a partial year)
+        "gwent/months_across.csv": csv_text(["Offence", "Apr-22", "May-22", "Jun-22"],
+                                            [["Shoplifting", "3", "4", "5"], ["Assault without injury", "1", "-", "2"]]),
+        # Gwent: dates as column headings (what Excel makes of a heading typed 'Apr-23')
+        "gwent/dates_across.csv": csv_text(["Offence", "2023-04-01", "2023-05-01"], [["Shoplifting", "6", "7"]]),
     }
     for name, text in files.items():
         (landing / name).parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +124,8 @@ def warehouse(tmp_path_factory):
 
 
 def observations(source_file, columns):
-    return pipeline.query(f"select {columns} from intermediate.int_observations where source_file = ? order by source_row",
+    return pipeline.query(f"select {columns} from intermediate.int_observations where source_file = ? "
+                          "order by source_row, source_column",
                           [source_file])
 
 
@@ -169,20 +176,40 @@ def test_months_and_quarters_fall_in_their_financial_year(warehouse):
     rows = observations("north-wales/periods.csv",
                         "period_raw, period_type, strftime(period_start, '%Y-%m-%d'), strftime(period_end, '%Y-%m-%d'), "
                         "financial_year, period_label")
-    assert [(r[0], r[1:]) for r in rows] == PERIODS
+    assert [(r[0], r[1:]) for r in rows] == [(p, expected) for p, _, expected in PERIODS]
 
 
 def test_months_and_quarters_roll_up_in_the_marts(warehouse):
-    # counts are the row positions in PERIODS: months 1+2+3+4+5, the day 6,
-    # quarters in 2022/23 7+8+10+11+12, in 2023/24 9; unrecognised 13+14+15.
+    # counts in PERIODS: months 3+8+2+11+5, the day 7, quarters in 2022/23 4+13+9+12+1,
+    # in 2023/24 6; unrecognised 14+10+15.
     # Only April and March 2022/23 were given as months: the mart cannot tell.
     rows = pipeline.query(
         "select period_type, period_label, count_low from marts.community_resolutions_by_offence "
         "where force_name = 'North Wales' order by 1, 2")
-    assert rows == [("day", "2022/23", 6), ("month", "2022/23", 15), ("quarter", "2022/23", 48),
-                    ("quarter", "2023/24", 9), ("unrecognised", None, 42)]
+    assert rows == [("day", "2022/23", 7), ("month", "2022/23", 29), ("quarter", "2022/23", 39),
+                    ("quarter", "2023/24", 6), ("unrecognised", None, 39)]
     assert pipeline.query("select raw_value, count_low from marts.unmapped_values where field = 'period' order by 1") == [
-        ("22-Apr", 14), ("FY23", 15), ("Q1", 13)]
+        ("22-Apr", 10), ("FY23", 15), ("Q1", 14)]
+
+
+def test_months_across_roll_up_into_a_partial_financial_year(warehouse):
+    rows = observations("gwent/months_across.csv", "period_raw, period_source, period_type, financial_year")
+    assert sorted(set(rows)) == [("Apr-22", "column header", "month", "2022/23"),
+                                 ("Jun-22", "column header", "month", "2022/23"),
+                                 ("May-22", "column header", "month", "2022/23")]
+    # Shoplifting 3 + 4 + 5, Assault without injury 1 + 0 + 2: three months, shown as 2022/23
+    assert pipeline.query(
+        "select period_type, period_label, ho_offence_code, count_low from marts.community_resolutions_by_offence "
+        "where force_name = 'Gwent' order by 1, 2, 3") == [
+        ("day", "2023/24", "46", 13), ("month", "2022/23", "105A", 3), ("month", "2022/23", "46", 12)]
+
+
+def test_dates_across_fall_in_their_financial_year(warehouse):
+    # int_period_map reads a text alone, and '2023-04-01' in a date column is a day: as a
+    # heading it is a day too (the join on period_raw cannot tell), in the right year
+    rows = observations("gwent/dates_across.csv", "period_raw, period_source, period_type, financial_year, period_label")
+    assert rows == [("2023-04-01", "column header", "day", "2023/24", "2023/24"),
+                    ("2023-05-01", "column header", "day", "2023/24", "2023/24")]
 
 
 def test_unmapped_nationality_is_its_own_category(warehouse):
@@ -203,10 +230,10 @@ def test_nationality_figures_count_unmapped_in_the_high_bounds_only(warehouse):
     # British 10; high adds the unmapped 11 (an unmapped spelling could be British)
     assert figures["uk_nationals"] == (10, 21, 1)
     # Not recorded 3 + 'Not known / Refused' 1, plus the forces that gave no nationality:
-    # Dyfed-Powys 27 rows of 1, North Wales 1+...+15 = 120
+    # Dyfed-Powys 27 rows of 1, North Wales 1+...+15 = 120, Gwent 3+4+5+1+0+2 + 6+7 = 28
     assert len(OFFENCES) == 27
-    assert figures["nationality_not_recorded"] == (4 + 27 + 120, 4 + 27 + 120, 3)
+    assert figures["nationality_not_recorded"] == (4 + 27 + 120 + 28, 4 + 27 + 120 + 28, 4)
     # the total adds up the four categories' low bounds
-    assert figures["total"][0] == 8 + 4 + 10 + 151
+    assert figures["total"][0] == 8 + 4 + 10 + 179
     (share,) = pipeline.query("select share_nationality_not_recorded from marts.headline_figures where figure_id = 'total'")[0]
-    assert share == round(151 / 173, 4)
+    assert share == round(179 / 201, 4)
