@@ -2,7 +2,7 @@
 marts hold exactly what the return says (`exact`), nothing (`quarantined`), or something
 else (`wrong`). The case format is /work/notes/case_format.md:
 
-    <cases_dir>/<case_name>/expected.yaml      outcome, figures [low, high], reason_contains
+    <cases_dir>/<case_name>/expected.yaml      outcome, figures [low, high], truth, reason_contains
     <cases_dir>/<case_name>/files/...          the files as the force sent them
 
 Each case becomes one force folder of a landing directory (the figures do not depend on which
@@ -10,14 +10,22 @@ force); up to 40 cases share one pipeline run (tests/pipeline.py: `on_landing` +
 
 Verdicts, per case:
   exact         expected exact; force status 'returned'; every listed figure equal
+  narrowed      expected exact; force status 'returned'; every listed figure equal, or
+                narrower than expected (published low..high inside the expected one) and
+                holding the case's `truth` for that figure. The reader narrows withheld
+                cells from the return's own exact totals, so a correct pipeline may publish
+                less than the plain sum of cell bounds; a narrower range is only right if it
+                still holds the true count, so without a `truth` for the figure it is wrong.
+                Counts as read as expected.
   quarantined   force status 'quarantined', nothing published; when the case expects a
                 quarantine, its reasons contain every `reason_contains` entry
   other_reason  expected quarantined, quarantined with nothing published, but the reasons lack
                 a `reason_contains` entry (not wrong: nothing was published; not the expected
                 reading either). The contract leaves this case open; it is kept apart so that
                 neither `quarantined` nor `wrong` is overstated.
-  wrong         a published figure differs from the expected one, or anything was published
-                for a case expected to be quarantined
+  wrong         a published figure differs from the expected one (other than a narrowing
+                that holds the truth), or anything was published for a case expected to be
+                quarantined
   failed        the run failed before the marts were built (or the case's force was not seen)
 
     python -m tests.acceptance.runner <cases_dir> [--keep DIR]
@@ -42,7 +50,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CASES_PER_RUN = 40
 OUTCOMES = ("exact", "quarantined")
-VERDICTS = ("exact", "quarantined", "other_reason", "wrong", "failed")
+VERDICTS = ("exact", "narrowed", "quarantined", "other_reason", "wrong", "failed")
 # expected.yaml figure -> (mart, column the figure groups by); `total` reads force_coverage
 BREAKDOWNS = {
     "by_period": ("community_resolutions_by_offence", "period_label"),
@@ -65,6 +73,7 @@ class Case:
     outcome: str
     reason_contains: list[str] = field(default_factory=list)
     figures: dict = field(default_factory=dict)  # "total": (low, high); breakdown: {key: (low, high)}
+    truth: dict = field(default_factory=dict)    # same keys, some or all: "total": n; breakdown: {key: n}
 
     @property
     def files(self) -> list[Path]:
@@ -79,14 +88,20 @@ class Result:
     status: str | None = None
     reasons: str = ""
     differences: list[str] = field(default_factory=list)  # "by_period 2022/23: expected 20-23, published 18"
+    narrowed: list[str] = field(default_factory=list)     # "total: expected 20-23, published 21-22, truth 21"
     detail: str = ""
+
+    @property
+    def as_expected(self) -> bool:
+        """Read as the case expects: its outcome, or a narrowing that holds the truth."""
+        return self.verdict == self.case.outcome or (self.verdict == "narrowed" and self.case.outcome == "exact")
 
     def line(self) -> str:
         """One line for a person: verdict, case, and why when it is not the expected reading."""
         text = f"{self.verdict:<13}{self.case.name}"
-        if self.verdict != self.case.outcome:
+        if not self.as_expected:
             text += f"  (expected {self.case.outcome}; force {self.force_slug}, status {self.status})"
-        notes = list(self.differences)
+        notes = list(self.differences) + [f"narrowed {n}" for n in self.narrowed]
         if self.detail:
             notes.append(self.detail)
         if self.reasons and self.verdict in ("quarantined", "other_reason"):
@@ -103,6 +118,32 @@ def _bounds(value, where: str) -> tuple[int, int]:
     return value[0], value[1]
 
 
+def _truth(value, bounds: tuple[int, int], where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not bounds[0] <= value <= bounds[1]:
+        raise CaseError(f"{where}: truth must be a whole number inside the expected {_fmt(bounds)}, got {value!r}")
+    return value
+
+
+def _load_truth(raw, figures: dict, where) -> dict:
+    """`truth`: the true count behind some or all of the listed figures (same keys)."""
+    if not isinstance(raw, dict):
+        raise CaseError(f"{where}: truth must be a mapping like figures")
+    truth = {}
+    for key, value in raw.items():
+        if key not in figures:
+            raise CaseError(f"{where}: truth {key!r} is not a listed figure")
+        if key == "total":
+            truth[key] = _truth(value, figures[key], f"{where}: truth total")
+            continue
+        if not isinstance(value, dict) or not value:
+            raise CaseError(f"{where}: truth {key!r} must be a non-empty mapping like its figure")
+        unknown = {str(k) for k in value} - figures[key].keys()
+        if unknown:
+            raise CaseError(f"{where}: truth {key} {sorted(unknown)} not in its figure")
+        truth[key] = {str(k): _truth(v, figures[key][str(k)], f"{where}: truth {key}.{k}") for k, v in value.items()}
+    return truth
+
+
 def load_case(path: Path) -> Case:
     where = path / "expected.yaml"
     try:
@@ -111,7 +152,7 @@ def load_case(path: Path) -> Case:
         raise CaseError(f"{where}: {exc}") from exc
     if not isinstance(spec, dict):
         raise CaseError(f"{where}: expected a mapping")
-    unknown = set(spec) - {"description", "outcome", "reason_contains", "figures"}
+    unknown = set(spec) - {"description", "outcome", "reason_contains", "figures", "truth"}
     if unknown:
         raise CaseError(f"{where}: unknown keys {sorted(unknown)}")
     outcome = spec.get("outcome")
@@ -135,9 +176,10 @@ def load_case(path: Path) -> Case:
             figures[key] = {str(k): _bounds(v, f"{where}: {key}.{k}") for k, v in value.items()}
         else:
             raise CaseError(f"{where}: unknown or empty figure {key!r} (known: total, {', '.join(BREAKDOWNS)})")
+    truth = _load_truth(spec["truth"], figures, where) if spec.get("truth") is not None else {}
     if not (path / "files").is_dir() or not any(p.is_file() for p in (path / "files").iterdir()):
         raise CaseError(f"{path}: no files/ folder with the return's files")
-    return Case(path.name, path, str(spec.get("description", "")), outcome, reasons, figures)
+    return Case(path.name, path, str(spec.get("description", "")), outcome, reasons, figures, truth)
 
 
 def load_cases(cases_dir: Path) -> list[Case]:
@@ -236,6 +278,34 @@ def _fmt(bounds) -> str:
     return f"{low}" if low == high else f"{low}-{high}"
 
 
+@dataclass
+class Difference:
+    """A listed figure whose published bounds are not the expected ones."""
+    figure: str                  # "total", "by_period 2022/23"
+    expected: tuple[int, int]
+    published: tuple[int, int]
+    truth: int | None            # the case's true count for the figure, when it gives one
+
+    @property
+    def narrower(self) -> bool:
+        return self.expected[0] <= self.published[0] and self.published[1] <= self.expected[1]
+
+    @property
+    def acceptable(self) -> bool:
+        """A narrowing that still holds the case's true count."""
+        return self.narrower and self.truth is not None and self.published[0] <= self.truth <= self.published[1]
+
+    def text(self) -> str:
+        text = f"{self.figure}: expected {_fmt(self.expected)}, published {_fmt(self.published)}"
+        if self.acceptable:
+            return text + f", truth {self.truth}"
+        if self.narrower and self.truth is None:
+            return text + " (narrower, and the case gives no truth to check it against)"
+        if self.narrower:
+            return text + f" (narrower, but the truth {self.truth} is outside it)"
+        return text
+
+
 def judge(case: Case, slug: str, con: duckdb.DuckDBPyConnection) -> Result:
     """The verdict for one case from the marts open on `con` (schema `marts`)."""
     row = con.execute("select force_name, status, coalesce(quarantine_reasons, ''), community_resolutions_low, "
@@ -263,19 +333,23 @@ def judge(case: Case, slug: str, con: duckdb.DuckDBPyConnection) -> Result:
         res.differences = [f"published for a return that must be quarantined: status {status}, "
                            f"total {_fmt((low, high))}, {published_rows} mart rows"]
         return res
-    res.differences = _differences(case, force, (low, high), con)
-    res.verdict = "wrong" if res.differences else ("exact" if status == "returned" else "failed")
-    if res.verdict == "failed":
-        res.detail = f"figures equal but force status {status!r}"
+    for diff in _differences(case, force, (low, high), con):
+        (res.narrowed if diff.acceptable else res.differences).append(diff.text())
+    if res.differences:
+        res.verdict = "wrong"
+    elif status != "returned":
+        res.detail = f"figures {'equal or narrowed' if res.narrowed else 'equal'} but force status {status!r}"
+    else:
+        res.verdict = "narrowed" if res.narrowed else "exact"
     return res
 
 
-def _differences(case: Case, force: str, total: tuple[int, int], con) -> list[str]:
+def _differences(case: Case, force: str, total: tuple[int, int], con) -> list[Difference]:
     diffs = []
     for key, expected in case.figures.items():
         if key == "total":
             if tuple(total) != expected:
-                diffs.append(f"total: expected {_fmt(expected)}, published {_fmt(total)}")
+                diffs.append(Difference("total", expected, tuple(total), case.truth.get("total")))
             continue
         mart, column = BREAKDOWNS[key]
         got = {str(k): (lo, hi) for k, lo, hi in con.execute(
@@ -284,7 +358,7 @@ def _differences(case: Case, force: str, total: tuple[int, int], con) -> list[st
         for label, bounds in expected.items():
             actual = got.get(label, (0, 0))  # nothing published for a listed key is a published 0
             if actual != bounds:
-                diffs.append(f"{key} {label}: expected {_fmt(bounds)}, published {_fmt(actual)}")
+                diffs.append(Difference(f"{key} {label}", bounds, actual, case.truth.get(key, {}).get(label)))
     return diffs
 
 
@@ -322,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         print(r.line())
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     print("\n" + "  ".join(f"{v} {n}" for v, n in counts.items() if n or v in ("exact", "wrong", "failed")))
-    read = sum(r.verdict == r.case.outcome for r in results)
+    read = sum(r.as_expected for r in results)
     print(f"{read} of {len(results)} read as expected")
     return 1 if counts["wrong"] or counts["failed"] else 0
 
