@@ -168,6 +168,11 @@ class BulkSheet:
         total_cols = sorted(set(label_cols[:3] + [1]))
         total = " or ".join(f"regexp_matches(lower(coalesce(c{i}, '')), '(total|overall|sum|^all )')"
                             for i in total_cols if i <= self.width)
+        # the header repeated: its first heading again in its column
+        heading = next(((i, s[-1].strip()) for i, s in enumerate(table.header_stack, start=1) if s[-1].strip()), None)
+        if heading and heading[0] <= self.width:
+            repeat = f"coalesce(c{heading[0]}, '') = '{heading[1].replace(chr(39), chr(39) * 2)}'"
+            total = f"{total} or {repeat}" if total else repeat
         first_filled = f"coalesce({', '.join(f'nullif(c{i}, {chr(39)}{chr(39)})' for i in range(1, self.width + 1))}, '')" \
             if self.width else "''"
         # _NOTE: notes?, source, a bullet "*", or a numbered "[1]" / "1." / "1)": RE2's (?i)

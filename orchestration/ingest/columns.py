@@ -160,6 +160,7 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
         heading = table.headers[c - 1] if c <= len(table.headers) else ""
         return f"column {column_letter(c)} ('{heading}')" if heading else f"column {column_letter(c)} (no heading)"
 
+    first_filled = next((c for c in range(1, width + 1) if profiles[c].nonblank), 0)
     for c in range(1, width + 1):
         texts = [t for t in stack[c - 1] if t]
         bottom = texts[-1] if texts else ""
@@ -175,6 +176,8 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
             roles.setdefault(role, c)
             notes[c] = f"{role.replace('_', ' ')} (return profile)"
             continue
+        if not bottom and c == first_filled and p.nonblank and not p.count_like:
+            role = "row_labels"  # the first column's labels under no heading ('' | 2022/23 | 2023/24)
         if role == "row_labels":  # an Excel pivot's labels: what they are, from the labels themselves
             values = [_cell(r, c) for r in data if _cell(r, c) and _cell(r, c) != "(blank)"]
             role = across_dimension(values) if values else None
@@ -186,6 +189,14 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
             notes[c] = f"{role.replace('_', ' ')} (a pivot's row labels, read from the labels)"
         if role in LABEL_ROLES and not (upper and (role_u in ACROSS_DIMENSIONS or period_u)):
             # a label column; under a heading that names a dimension across, a heading is a value of it
+            # numbers under an outcome or nationality heading: counts headed 'Outcomes', unless they
+            # are outcome types (1 to 22)
+            if (role in ("outcome", "nationality") and p.nonblank >= 2 and p.counts == p.nonblank
+                    and (role == "nationality" or not p.integers or max(p.integers) > 22)):
+                problems.append(f"{where}{name(c)} is headed like {role.replace('_', ' ')} labels but holds only numbers: "
+                                "expected labels (if it holds counts, name it in a return profile: columns: "
+                                "{'<heading>': count})")
+                continue
             if role == "nationality":
                 nationality_cols.append(c)
             elif role == "offence_text":

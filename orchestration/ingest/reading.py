@@ -14,7 +14,8 @@ import re
 from .columns import across_dimension, column_letter, decide_columns
 from .counts import ZERO, Bounds
 from .proof import count_columns, find_group_rows, prove, row_vector, table_rows
-from .shape import LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, is_total_label, later_header
+from .shape import (LABEL_ROLES, SUBJECT_ROLES, Table, classify_row, header_role, in_vocabulary, is_total_label,
+                    later_header)
 from .text import lookup_key
 
 PROFILE_SPAN = 5000  # rows below a header that column roles are decided from (both reading paths)
@@ -70,6 +71,7 @@ def read_table(table: Table, rows, profile: dict, context: str) -> list[Table]:
         if t.problems:
             continue
         _group_rows(t, rows)
+        _unlabelled_total(t, rows)
         subject(t, context)
         notes = " ".join([t.title] + [" ".join(rows[r - 1]) for r, k in t.kinds.items() if k == "note"])
         prove(t, {r: rows[r - 1] for r in table_rows(t)}, t.kinds, notes, pin=profile.get("pin_withheld") is not False)
@@ -140,6 +142,32 @@ def _group_rows(table: Table, rows) -> None:
     table.checks.append(f"{len(groups)} group rows (rows {', '.join(map(str, groups[:6]))}"
                         f"{', ...' if len(groups) > 6 else ''}) each equal the rows under them: read as subtotals")
     _nested_groups(table, rows, data, groups)
+
+
+def _unlabelled_total(table: Table, rows) -> None:
+    """A last row that adds up every row above it is the table's total even without the
+    word Total ('Force', 'All', a blank label): counting it would double the table. With
+    a blank label or a label no vocabulary knows, two rows above are enough; a row labelled
+    with a known offence or nationality is a total only when several columns all add up
+    (one coincidence is plausible, several are not)."""
+    cols = count_columns(table)
+    data = [r for r in table_rows(table) if table.kinds.get(r, "data") == "data"]
+    if not cols or len(data) < 3 or any(k == "total" for k in table.kinds.values()):
+        return
+    vectors = {r: row_vector(table, rows[r - 1]) for r in data}
+    last, above = data[-1], data[:-1]
+    if any(b is None or b.low != b.high for r in data for b in vectors[r]):
+        return
+    sums = [sum(vectors[r][j].low for r in above) for j in range(len(cols))]
+    if [b.low for b in vectors[last]] != sums or not any(sums):
+        return
+    label_cols = [c for r, c in table.roles.items() if r in LABEL_ROLES]
+    labels = [rows[last - 1][c - 1].strip() for c in label_cols if c <= len(rows[last - 1]) and rows[last - 1][c - 1].strip()]
+    known = any(in_vocabulary(x) for x in labels)
+    if (not labels and len(above) >= 2) or (not known and len(above) >= 3) or (known and len([x for x in sums if x]) >= 3):
+        table.kinds[last] = "total"
+        table.checks.append(f"row {last} ('{labels[0] if labels else ''}') adds up all {len(above)} rows above it in every "
+                            "column: read as the table's total")
 
 
 def _nested_groups(table: Table, rows, data: list[int], groups: list[int]) -> None:

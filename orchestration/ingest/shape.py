@@ -81,7 +81,7 @@ _SUB_YEAR = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{4})$",
     re.IGNORECASE)
 _NOTE = re.compile(r"^\s*(notes?\b|source\b|\*+\s+\S|\[?\d{1,2}[\].)]\s+[a-z])", re.IGNORECASE)
-_TOTAL = re.compile(r"^(grand )?total\b|^sub ?total\b|\btotal$|^overall$|^sum$"
+_TOTAL = re.compile(r"^(grand )?totals?\b|^sub ?totals?\b|\btotals?$|^overall$|^sum$"
                     r"|^all (offences|crimes|offenders|nationalities|outcomes|categories|groups|years|ages|persons|people)$",
                     re.IGNORECASE)
 
@@ -246,6 +246,8 @@ def is_header(score: HeaderScore) -> bool:
         return True
     if {"period", "count"} <= score.roles.keys():  # 'Financial Year | Number of community resolutions'
         return True
+    if len(score.period_cols) >= 2 and not score.roles and 1 not in score.period_cols:  # ' | 2022/23 | 2023/24'
+        return True
     if not SUBJECT_ROLES & score.roles.keys():
         return False
     return len(score.roles) >= 2 or len(score.period_cols) >= 1 or len(score.vocabulary_cols) >= 2
@@ -270,6 +272,8 @@ def classify_row(row: list[str], table: Table, after_blank: bool = False) -> str
     cells = _nonblank(row)
     if not cells:
         return "blank"
+    if table.header_stack and cells == [c for c in (s[-1] for s in table.header_stack) if c.strip()]:
+        return "header"  # the header repeated (an export's page break)
     first_cols = label_columns(table)[:3]
     for idx in first_cols + [1]:
         if idx <= len(row) and _TOTAL.search(row[idx - 1].strip()):

@@ -30,6 +30,16 @@ select
     r.source_file,
     g.table_id,
     g.period_label,
+    -- the days a period covers, to tell periods that overlap without being the same
+    -- (calendar 2023 and financial 2022/23)
+    case
+        when regexp_full_match(g.period_label, '\d{4}/\d{2}') then make_date(left(g.period_label, 4)::int, 4, 1)
+        when regexp_full_match(g.period_label, '\d{4}') then make_date(g.period_label::int, 1, 1)
+    end as period_start,
+    case
+        when regexp_full_match(g.period_label, '\d{4}/\d{2}') then make_date(left(g.period_label, 4)::int + 1, 3, 31)
+        when regexp_full_match(g.period_label, '\d{4}') then make_date(g.period_label::int, 12, 31)
+    end as period_end,
     bool_or(g.has_offence_column) as has_offence,
     bool_or(g.has_nationality_column) as has_nationality,
     bool_or(g.has_outcome_column) as has_outcome,

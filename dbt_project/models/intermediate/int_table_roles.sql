@@ -86,6 +86,23 @@ views as (
     where n.reader_counted and n.return_id not in (select return_id from superseded)
 ),
 
+-- periods of two tables that overlap: the same label, or days in common (2023 and 2022/23)
+period_overlaps as (
+    select
+        pa.return_id as a_return, pa.table_id as a_table, pb.return_id as b_return, pb.table_id as b_table,
+        bool_or(pa.period_label <> pb.period_label) as mismatched,
+        string_agg(distinct pa.period_label || ' and ' || pb.period_label, ', ')
+            filter (where pa.period_label <> pb.period_label) as mismatched_periods
+    from pops as pa
+    inner join pops as pb
+        on pa.force_slug = pb.force_slug
+        and (pa.return_id <> pb.return_id or pa.table_id <> pb.table_id)
+        and (pa.period_label = pb.period_label
+             or (pa.period_start <= pb.period_end and pb.period_start <= pa.period_end))
+    where pa.period_label <> '*' and pb.period_label <> '*'
+    group by all
+),
+
 pairs as (
     select
         a.return_id as a_return, a.table_id as a_table, a.table_name as a_name, a.detail_rank as a_rank,
@@ -99,11 +116,14 @@ pairs as (
         (a.in_offence_view and b.in_offence_view) or (a.in_nationality_view and b.in_nationality_view) as common_view,
         (a.in_offence_view or not b.in_offence_view) and (a.in_nationality_view or not b.in_nationality_view) as a_views_cover_b,
         (b.in_offence_view or not a.in_offence_view) and (b.in_nationality_view or not a.in_nationality_view) as b_views_cover_a
+        , coalesce(o.mismatched, false) as mismatched, o.mismatched_periods
     from views as a
     inner join views as b
         on a.force_slug = b.force_slug
         and a.detail_rank < b.detail_rank
-        and (a.no_period or b.no_period or len(list_intersect(a.period_list, b.period_list)) > 0)
+    left join period_overlaps as o
+        on o.a_return = a.return_id and o.a_table = a.table_id and o.b_return = b.return_id and o.b_table = b.table_id
+    where a.no_period or b.no_period or o.a_return is not null
 ),
 
 -- the figures each pair must agree on: period by period, or whole tables when one gives no period
@@ -123,7 +143,7 @@ pair_figures as (
     from pairs as p
     inner join named as a on a.return_id = p.a_return and a.table_id = p.a_table
     inner join named as b on b.return_id = p.b_return and b.table_id = p.b_table
-    where p.whole
+    where p.whole or p.mismatched  -- periods that overlap without matching cannot be compared one by one
 ),
 
 verdicts as (
@@ -134,6 +154,7 @@ verdicts as (
         any_value(a_views_cover_b) as a_views_cover_b, any_value(b_views_cover_a) as b_views_cover_a,
         any_value(totals_text) as totals_text,
         any_value(same_file) as same_file,
+        any_value(mismatched) as mismatched, any_value(mismatched_periods) as mismatched_periods,
         bool_and(a_cr_low <= b_cr_high and b_cr_low <= a_cr_high) as agree,
         -- a table without an outcome column matching the other's count of every outcome
         bool_and(not a_has_outcome and b_has_outcome and a_cr_low <= b_all_high and b_all_low <= a_cr_high) as a_counts_all,
@@ -166,7 +187,12 @@ judged as (
 conflicts as (
     select
         *,
-        coalesce(disagreement,
+        coalesce(
+            case when mismatched then
+                a_name || ' and ' || b_name || ' cover overlapping periods in different ways (' || mismatched_periods
+                || '): cannot tell whether they count the same people, so neither is added'
+            end,
+            disagreement,
             case when agree and common_view and not a_dominates and not b_dominates then
                 a_name || ' and ' || b_name || ' cover overlapping periods (' || periods_compared
                 || ') in the same breakdown and neither covers the other: cannot tell which to count'
