@@ -4,7 +4,9 @@
 
 Each case is `<out_dir>/<base key>_<base name>__<transform>/` with `files/` as a force
 would send them and `expected.yaml` holding the base truth's figures for that layout
-(outcome `exact`: a reader must give exactly these figures or quarantine the return).
+(outcome `exact`: a reader must give exactly these figures or quarantine the return) and,
+as `truth`, the true count behind each (the sums of the cells' `actual`): a reader that
+narrows a withheld cell from the return's own totals must still hold it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def build_cases(out_dir: Path, bases: list[Base] | None = None, transforms=None)
             if case.exists():
                 shutil.rmtree(case)
             write_return(relaid, case / "files")
-            expected = {"description": describe(base, transform, relaid), "outcome": "exact", "figures": relaid.figures}
+            expected = {"description": describe(base, transform, relaid), "outcome": "exact",
+                        "figures": relaid.figures, "truth": relaid.truth}
             (case / "expected.yaml").write_text(yaml.safe_dump(expected, sort_keys=False, allow_unicode=True,
                                                                width=120))
             cases.append(case)

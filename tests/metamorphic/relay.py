@@ -1,7 +1,8 @@
 """Re-lay a base return (truth.py) in the layouts forces use, and write it as files.
 
 A transform takes a Base and returns a Relaid (sheets of cell values, the format a force
-would send it in, and the figures a correct pipeline must publish for it), or None when
+would send it in, the figures a correct pipeline must publish for it and the true count
+behind each), or None when
 the layout cannot carry that base truthfully (e.g. months across for a return with `<5`
 cells: a withheld count cannot be split over months). A transform never changes the
 truth: where it adds cells up (a table summed over nationality, a subtotal, a Total row)
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tests.metamorphic.truth import CR, Base, Cell, expected_figures, fy_start, records, render_sum
+from tests.metamorphic.truth import CR, Base, Cell, figures_and_truth, fy_start, records, render_sum
 
 Value = str | int | float | dt.datetime | dt.date | None
 
@@ -70,7 +71,8 @@ HAVE_XLS = importlib.util.find_spec("xlwt") is not None
 class Relaid:
     sheets: list[Sheet]
     fmt: Format
-    figures: dict
+    figures: dict        # case_format.md `figures`: [low, high] = sums of the bounds of the cells shown
+    truth: dict          # case_format.md `truth`: the same keys, the sums of the cells' `actual`
     wrong_reading: str   # what a reader that misreads this layout would publish
 
 
@@ -104,8 +106,19 @@ def count_value(text: str) -> Value:
     return int(text) if text.isdigit() else text
 
 
-def figures_of(cells, dims) -> dict:
-    return expected_figures(cells, offences="offence" in dims, nationalities="nationality" in dims)
+def figures_of(cells, dims) -> tuple[dict, dict]:
+    """(figures, truth) for a return showing these cells (truth.figures_and_truth)."""
+    return figures_and_truth(cells, offences="offence" in dims, nationalities="nationality" in dims)
+
+
+def marginal_figures(off: list[Cell], nat: list[Cell]) -> tuple[dict, dict]:
+    """(figures, truth) when offences and nationalities come from separate views: the offence
+    figures from the offence view, the nationality figures from the nationality view."""
+    figures, truth = figures_of(off, ("offence",))
+    nat_figures, nat_truth = figures_of(nat, ("nationality",))
+    figures["by_nationality_category"] = nat_figures["by_nationality_category"]
+    truth["by_nationality_category"] = nat_truth["by_nationality_category"]
+    return figures, truth
 
 
 def aggregate(base: Base, dims, cr_only: bool = False) -> list[Cell]:
@@ -173,7 +186,7 @@ def long_aggregate(base: Base) -> Relaid:
     """Long aggregate: one row per year and breakdown, one count column (the most common
     aggregate answer; record-level forces tabulate their own outcomes this way)."""
     cells = aggregate(base, base.dims)
-    return Relaid([Sheet("Sheet1", long_rows(cells, base.dims))], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", long_rows(cells, base.dims))], XLSX, *figures_of(cells, base.dims),
                   "a reader that drops withheld cells or keeps other outcomes miscounts")
 
 
@@ -183,7 +196,7 @@ def long_grand_total(base: Base) -> Relaid:
     cells = aggregate(base, base.dims)
     rows = long_rows(cells, base.dims)
     rows.append(["Grand Total"] + [""] * (len(rows[0]) - 2) + [sum(c.actual for c in cells)])
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, base.dims),
                   "reading the Grand Total row as data doubles every figure")
 
 
@@ -192,14 +205,14 @@ def columns_reordered(base: Base) -> Relaid:
     exports put the columns in whatever order the query selected them)."""
     cells = aggregate(base, base.dims)
     rows = [list(reversed(r)) for r in long_rows(cells, base.dims)]
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, base.dims),
                   "a reader that takes the last column as the count reads years or labels as counts")
 
 
 def _long_as(fmt: Format, wrong: str) -> Callable[[Base], Relaid]:
     def relay(base: Base) -> Relaid:
         r = long_aggregate(base)
-        return Relaid(r.sheets, fmt, r.figures, wrong)
+        return Relaid(r.sheets, fmt, r.figures, r.truth, wrong)
     return relay
 
 
@@ -239,7 +252,7 @@ def offence_code_in_label(base: Base) -> Relaid | None:
     rest = dims_without(base, "offence")
     rows = [[YEAR_HEADER, "Offence"] + row_headers(rest) + [count_header(base.dims)]]
     rows += [[c.year, f"{c.ho_code} - {c.offence}"] + row_labels(c, rest) + [count_value(c.count_text)] for c in cells]
-    return Relaid([Sheet("Data", rows)], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Data", rows)], XLSX, *figures_of(cells, base.dims),
                   "a reader that maps only pure codes or pure descriptions leaves offences unmapped")
 
 
@@ -249,7 +262,7 @@ def split_years_into_sheets(base: Base) -> Relaid:
     cells = aggregate(base, base.dims)
     sheets = [Sheet(y.replace("/", "-"), long_rows([c for c in cells if c.year == y], base.dims, year_column=False))
               for y in base.years]
-    return Relaid(sheets, XLSX, figures_of(cells, base.dims),
+    return Relaid(sheets, XLSX, *figures_of(cells, base.dims),
                   "a reader that ignores the sheet name loses the year or merges years")
 
 
@@ -272,14 +285,14 @@ def _crosstab_rows(base: Base, year_headers=None, totals: bool = False):
 def crosstab_years_across(base: Base) -> Relaid:
     """Cross-tab: breakdowns down, one column per financial year (the usual pivot)."""
     rows, cells, dims = _crosstab_rows(base)
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, dims),
                   "a reader that reads the year headers as data or one year only misses years")
 
 
 def crosstab_with_totals(base: Base) -> Relaid:
     """Cross-tab with a `Total` column on the right and a `Total` row at the bottom."""
     rows, cells, dims = _crosstab_rows(base, totals=True)
-    return Relaid([Sheet("Sheet1", rows)], XLSX, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], XLSX, *figures_of(cells, dims),
                   "reading the Total column as a year or the Total row as an offence doubles figures")
 
 
@@ -287,7 +300,7 @@ def crosstab_year_ranges(base: Base) -> Relaid:
     """Cross-tab whose year headers are spelled out, `April 2022 - March 2023`."""
     headers = [f"April {y[:4]} - March {int(y[:4]) + 1}" for y in base.years]
     rows, cells, dims = _crosstab_rows(base, year_headers=headers)
-    return Relaid([Sheet("Sheet1", rows)], XLSX, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], XLSX, *figures_of(cells, dims),
                   "a reader that takes 'April 2022 - March 2023' as a calendar year or two mislabels the period")
 
 
@@ -299,7 +312,7 @@ def crosstab_two_row_header(base: Base) -> Relaid:
     top = row_headers(dims) + ["Financial Year"] + [None] * (len(base.years) - 1)
     second = [None] * n_left + list(base.years)
     merges = [(0, c, 1, c) for c in range(n_left)] + [(0, n_left, 0, n_left + len(base.years) - 1)]
-    return Relaid([Sheet("Sheet1", [top, second, *rows[1:]], merges=merges)], XLSX, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", [top, second, *rows[1:]], merges=merges)], XLSX, *figures_of(cells, dims),
                   "a reader that takes the first header row alone finds no years; taking the second alone, no labels")
 
 
@@ -316,7 +329,7 @@ def title_block_and_footnotes(base: Base) -> Relaid:
              ["1. <5 denotes a figure between 1 and 4, withheld under section 40(2) of the Act."],
              ["2. Data extracted from the crime recording system on 14/05/2025 and subject to change."],
              ["Source: Crime and Incident Recording System"]]
-    return Relaid([Sheet("FOI 2025-0412", title + rows + notes)], XLSX, figures_of(cells, dims),
+    return Relaid([Sheet("FOI 2025-0412", title + rows + notes)], XLSX, *figures_of(cells, dims),
                   "a reader that reads the title or the notes as rows miscounts or mislabels")
 
 
@@ -333,7 +346,7 @@ def transpose_offences_across(base: Base) -> Relaid | None:
         rows.setdefault((c.year, *row_labels(c, rest)), {})[c.offence] = c
     out = [[YEAR_HEADER] + row_headers(rest) + offences]
     out += [list(k) + [cell_value(v.get(o)) for o in offences] for k, v in rows.items()]
-    return Relaid([Sheet("Sheet1", out)], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", out)], XLSX, *figures_of(cells, base.dims),
                   "a reader that expects offences down reads offence names as periods or nationalities")
 
 
@@ -356,7 +369,7 @@ def _group_subtotals(base: Base, fmt: Format, csv_spaces: bool) -> Relaid | None
             rows.append([("    " + label) if csv_spaces else label] + [cell_value(c) for c in row])
     rows.append(["Grand Total"] + [sum(c.actual for c in cells if c.year == y) for y in base.years])
     return Relaid([Sheet("Sheet1", rows, indents={} if csv_spaces else indents)], fmt,
-                  figures_of(cells, ("offence",)),
+                  *figures_of(cells, ("offence",)),
                   "reading the ONS group rows as offences counts every offence twice")
 
 
@@ -385,9 +398,7 @@ def stacked_marginals(base: Base) -> Relaid | None:
     rows: list[list[Value]] = [["Breakdown", "Category", YEAR_HEADER, "Count"]]
     rows += [["Offence", c.offence, c.year, count_value(c.count_text)] for c in off]
     rows += [["Nationality", c.nationality, c.year, count_value(c.count_text)] for c in nat]
-    figures = figures_of(off, ("offence",))
-    figures["by_nationality_category"] = figures_of(nat, ("nationality",))["by_nationality_category"]
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures,
+    return Relaid([Sheet("Sheet1", rows)], CSV, *marginal_figures(off, nat),
                   "adding both views counts every community resolution twice")
 
 
@@ -434,7 +445,7 @@ def months_across_dates(base: Base) -> Relaid | None:
     n = len(row_headers(dims))
     formats = {(0, n + i): "mmm-yy" for i in range(len(months))}
     rows = [header] + [lab + [cnt.get(d) or None for d in months] for lab, cnt in zip(labels, counts)]
-    return Relaid([Sheet("Monthly", rows, formats=formats)], XLSX, figures_of(cells, dims),
+    return Relaid([Sheet("Monthly", rows, formats=formats)], XLSX, *figures_of(cells, dims),
                   "a reader that takes the month columns for calendar years or reads one month as a year mislabels periods")
 
 
@@ -447,7 +458,7 @@ def months_across_text(base: Base) -> Relaid | None:
     months = [month for y in base.years for month in months_of(y)]
     rows = [row_headers(dims) + [f"{d:%b-%y}" for d in months]]
     rows += [lab + [cnt.get(d, 0) for d in months] for lab, cnt in zip(labels, counts)]
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, dims),
                   "a reader that reads 'Apr-22' as a date in 2022 of some other kind, or as a count column, mislabels periods")
 
 
@@ -470,7 +481,7 @@ def record_level(base: Base) -> Relaid | None:
     its crime system's extract; only community resolutions count)."""
     if not base.record_level:
         return None
-    return Relaid([Sheet("Sheet1", _record_rows(base, dates_as_text=True))], CSV, base.figures(),
+    return Relaid([Sheet("Sheet1", _record_rows(base, dates_as_text=True))], CSV, *figures_of(base.cells, base.dims),
                   "counting every row counts charges and cautions as community resolutions")
 
 
@@ -489,7 +500,7 @@ def record_level_with_summary(base: Base) -> Relaid | None:
         rows.append([label] + [cell_value(c) for c in row] + [sum(c.actual for c in row if c)])
     col = [sum(c.actual for c in cells if c.year == y) for y in base.years]
     rows.append(["Grand Total"] + col + [sum(col)])
-    return Relaid([data, Sheet("Summary", rows)], XLSX, base.figures(),
+    return Relaid([data, Sheet("Summary", rows)], XLSX, *figures_of(base.cells, base.dims),
                   "reading the Summary as more data doubles the figures; reading Data without outcomes counts charges")
 
 
@@ -526,7 +537,8 @@ def crosstab_merged_labels(base: Base) -> Relaid | None:
         return None
     rows, cells, dims = _crosstab_rows(base)
     runs = _label_runs(rows, n, 1)
-    return Relaid([Sheet("Sheet1", rows, merges=[(r1, c, r2, c) for c, r1, r2 in runs])], XLSX, figures_of(cells, dims),
+    merges = [(r1, c, r2, c) for c, r1, r2 in runs]
+    return Relaid([Sheet("Sheet1", rows, merges=merges)], XLSX, *figures_of(cells, dims),
                   "a reader that does not fill merged labels down leaves rows without an offence or gives them the wrong one")
 
 
@@ -540,7 +552,7 @@ def crosstab_blank_repeats(base: Base) -> Relaid | None:
     for c, r1, r2 in _label_runs(rows, n, 1):
         for r in range(r1 + 1, r2 + 1):
             rows[r][c] = ""
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, dims),
                   "a reader that does not carry a label down reads blank offences as unknown or drops the rows")
 
 
@@ -557,7 +569,7 @@ def nationalities_across(base: Base) -> Relaid | None:
         rows.setdefault((c.year, *row_labels(c, rest)), {})[c.nationality] = c
     out = [[YEAR_HEADER] + row_headers(rest) + nationalities]
     out += [list(k) + [cell_value(v.get(n)) for n in nationalities] for k, v in rows.items()]
-    return Relaid([Sheet("Sheet1", out)], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", out)], XLSX, *figures_of(cells, base.dims),
                   "a reader that reads nationality names as periods or sums the row as one count loses the nationality")
 
 
@@ -574,7 +586,7 @@ def percentage_column(base: Base) -> Relaid:
         rows[r].append(c.count_text if withheld else round(c.actual / total, 4))
         if not withheld:
             formats[(r, len(rows[0]) - 1)] = "0.0%"
-    return Relaid([Sheet("Sheet1", rows, formats=formats)], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", rows, formats=formats)], XLSX, *figures_of(cells, base.dims),
                   "a reader that takes the last numeric column as the count publishes shares as counts")
 
 
@@ -586,9 +598,7 @@ def _marginal_tables(base: Base):
         grid, labels = crosstab(cells, dims, base.years)
         tables.append([row_headers(dims) + list(base.years)]
                       + [lab + [cell_value(c) for c in row] for lab, row in zip(labels, grid)])
-    figures = figures_of(off, ("offence",))
-    figures["by_nationality_category"] = figures_of(nat, ("nationality",))["by_nationality_category"]
-    return tables, figures
+    return tables, marginal_figures(off, nat)
 
 
 def marginal_tables_two_sheets(base: Base) -> Relaid | None:
@@ -596,8 +606,8 @@ def marginal_tables_two_sheets(base: Base) -> Relaid | None:
     Nationality', each with years across (the usual answer to 'by offence and by nationality')."""
     if not {"offence", "nationality"} <= set(base.dims):
         return None
-    (off, nat), figures = _marginal_tables(base)
-    return Relaid([Sheet("By Offence", off), Sheet("By Nationality", nat)], XLSX, figures,
+    (off, nat), (figures, truth) = _marginal_tables(base)
+    return Relaid([Sheet("By Offence", off), Sheet("By Nationality", nat)], XLSX, figures, truth,
                   "adding both sheets counts every community resolution twice")
 
 
@@ -606,10 +616,10 @@ def marginal_tables_one_sheet(base: Base) -> Relaid | None:
     ... by offence'), two blank rows between them (tables pasted into one tab)."""
     if not {"offence", "nationality"} <= set(base.dims):
         return None
-    (off, nat), figures = _marginal_tables(base)
+    (off, nat), (figures, truth) = _marginal_tables(base)
     rows = ([["Table 1: Community resolutions by offence"]] + off + [[], []]
             + [["Table 2: Community resolutions by nationality"]] + nat)
-    return Relaid([Sheet("Sheet1", rows)], XLSX, figures,
+    return Relaid([Sheet("Sheet1", rows)], XLSX, figures, truth,
                   "reading the two tables as one counts every community resolution twice")
 
 
@@ -620,7 +630,7 @@ def thousands_separators(base: Base) -> Relaid | None:
         return None
     rows, cells, dims = _crosstab_rows(base)
     rows = [rows[0]] + [[f"{v:,}" if isinstance(v, int) else v for v in row] for row in rows[1:]]
-    return Relaid([Sheet("Sheet1", rows)], CSV, figures_of(cells, dims),
+    return Relaid([Sheet("Sheet1", rows)], CSV, *figures_of(cells, dims),
                   "a reader that drops '1,204' or splits it at the comma reads 1 or 204")
 
 
@@ -634,7 +644,7 @@ def year_sections(base: Base) -> Relaid:
             rows.append([])
         rows.append([y])
         rows += long_rows([c for c in cells if c.year == y], base.dims, year_column=False)
-    return Relaid([Sheet("Sheet1", rows)], XLSX, figures_of(cells, base.dims),
+    return Relaid([Sheet("Sheet1", rows)], XLSX, *figures_of(cells, base.dims),
                   "a reader that ignores the year rows merges the years or reads the year as a count")
 
 
@@ -661,7 +671,7 @@ def excel_pivot_nested(base: Base) -> Relaid | None:
                         + [count_value(render_sum(sum(c.actual for c in row if c), base.suppression)[0])])
     col = [sum(c.actual for c in items if c.year == y) for y in base.years]
     rows.append(["Grand Total"] + col + [sum(col)])
-    return Relaid([Sheet("Sheet1", rows, indents=indents)], XLSX, figures_of(items, ("offence", "nationality")),
+    return Relaid([Sheet("Sheet1", rows, indents=indents)], XLSX, *figures_of(items, ("offence", "nationality")),
                   "reading the offence rows as more data doubles them; reading nationalities as offences leaves them unmapped")
 
 

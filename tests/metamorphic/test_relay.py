@@ -433,6 +433,11 @@ def test_base_figures_by_hand():
     # D: no offence figures; Côte d'Ivoire 1..4 + 0 + 1..4 is foreign
     fd = d.figures()
     assert "by_offence_group" not in fd and fd["total"][0] < fd["total"][1]
+    # the truth behind A's 2022/23: British 178, Polish 6+1+12+2+0 = 21, Romanian 2+0+8+0+0 = 10,
+    # Not Recorded 9+4+5+7+2 = 27 (the `actual` of each withheld cell); D's Côte d'Ivoire 1 + 0 + 2 = 3
+    assert a.truth()["by_period"]["2022/23"] == 178 + 21 + 10 + 27
+    assert d.truth()["by_nationality_category"]["foreign"] == (14 + 11 + 17) + (38 + 42 + 35) + (51 + 63 + 70) + (
+        9 + 3 + 6) + (2 + 5 + 4) + (1 + 0 + 2) + (7 + 4 + 8)
 
 
 @pytest.mark.parametrize("base,transform", PAIRS, ids=[case_name(b, t) for b, t in PAIRS])
@@ -463,6 +468,20 @@ def test_transform_reads_back_to_the_truth(base, transform, tmp_path):
                 assert want[k][0] <= lo <= hi <= want[k][1], (fig, k)
         else:
             assert value == truth[fig], fig
+
+    # the truth behind each figure: the same keys, inside its bounds, and the base's own truth
+    # whatever the layout (re-laying adds the force's actual figures, never changes them)
+    assert relaid.truth.keys() == relaid.figures.keys()
+    base_truth = base.truth()
+    for fig, value in relaid.figures.items():
+        items = {"total": value} if fig == "total" else value
+        true = {"total": relaid.truth[fig]} if fig == "total" else relaid.truth[fig]
+        assert true.keys() == items.keys(), fig
+        assert all(lo <= true[k] <= hi for k, (lo, hi) in items.items()), (fig, true, items)
+        if fig == "by_nationality_category" and not nationalities:
+            assert true == {"unknown": base_truth["total"]}
+        else:
+            assert relaid.truth[fig] == base_truth[fig], fig
 
     # every Total, Grand Total and subtotal the layout writes is consistent with its cells:
     # some figure fits both the total's bounds and the sum of the cells' bounds
@@ -505,7 +524,7 @@ def test_workbook_formatting(tmp_path):
 
 # --- (b) the harness --------------------------------------------------------------------------
 
-VERDICTS = ("exact", "quarantined", "wrong", "failed")
+VERDICTS = ("exact", "narrowed", "quarantined", "other_reason", "wrong", "failed")
 
 
 def verdict_table(verdicts: dict[str, str]) -> str:

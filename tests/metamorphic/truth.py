@@ -12,11 +12,13 @@ A base return is a list of cells, one per count the force reports:
      nationality category, outcome, count text, low, high, actual)
 
 `actual` is the force's own figure behind the count text: for an exact cell it is the
-count; for a withheld cell (`<5`, `*`) it is one value inside [low, high]. Only a
-re-laying that must add cells up (a Total row, a subtotal, a table summed over
-nationality) uses it, the way a force adds up its own records before suppressing small
-figures again; the expected figures are always sums of the bounds of the cells a return
-shows, never of `actual`.
+count; for a withheld cell (`<5`, `*`) it is one value inside [low, high]. A re-laying
+that must add cells up (a Total row, a subtotal, a table summed over nationality) uses
+it, the way a force adds up its own records before suppressing small figures again. The
+expected figures are always sums of the bounds of the cells a return shows, never of
+`actual`; each case also gives the sum of `actual` behind every figure as its `truth`
+(case_format.md), so a reader that narrows withheld cells from the return's exact totals
+can be told right (the narrower range holds the truth) from wrong.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ class Base:
     def figures(self) -> dict:
         return expected_figures(self.cells, offences="offence" in self.dims, nationalities="nationality" in self.dims)
 
+    def truth(self) -> dict:
+        """The true count behind each of figures() (the sums of `actual`)."""
+        return figures_and_truth(self.cells, offences="offence" in self.dims,
+                                 nationalities="nationality" in self.dims)[1]
+
 
 def count_cell(text_or_value) -> tuple[str, int, int, int]:
     """(count text, low, high, actual) from an entry of the tables below: an int is an exact
@@ -100,25 +107,35 @@ def expected_figures(cells, *, offences: bool, nationalities: bool) -> dict:
     A return without nationality counts as `unknown` (README: 'A force with no
     nationality at all counts as unknown'); one without offences supports no offence figure.
     Figures that are [0, 0] are left out except the total."""
+    return figures_and_truth(cells, offences=offences, nationalities=nationalities)[0]
+
+
+def figures_and_truth(cells, *, offences: bool, nationalities: bool) -> tuple[dict, dict]:
+    """expected_figures, and beside it the case's `truth`: the same keys, each the sum of
+    the cells' `actual` (the true count inside that figure's [low, high])."""
     cr = [c for c in cells if c.is_cr]
 
-    def by(key) -> dict:
-        acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    def by(key) -> tuple[dict, dict]:
+        acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for c in cr:
-            acc[key(c)][0] += c.low
-            acc[key(c)][1] += c.high
-        return {k: v for k, v in sorted(acc.items()) if v != [0, 0]}
+            for i, n in enumerate((c.low, c.high, c.actual)):
+                acc[key(c)][i] += n
+        kept = {k: v for k, v in sorted(acc.items()) if v[:2] != [0, 0]}
+        return {k: v[:2] for k, v in kept.items()}, {k: v[2] for k, v in kept.items()}
 
     total = [sum(c.low for c in cr), sum(c.high for c in cr)]
-    figures = {"total": total, "by_period": by(lambda c: c.year)}
+    true_total = sum(c.actual for c in cr)
+    figures, truth = {"total": total}, {"total": true_total}
+    figures["by_period"], truth["by_period"] = by(lambda c: c.year)
     if nationalities:
-        figures["by_nationality_category"] = by(lambda c: c.nationality_category)
+        figures["by_nationality_category"], truth["by_nationality_category"] = by(lambda c: c.nationality_category)
     else:
         figures["by_nationality_category"] = {"unknown": list(total)}
+        truth["by_nationality_category"] = {"unknown": true_total}
     if offences:
-        figures["by_offence_group"] = by(lambda c: c.ons_group)
-        figures["by_ho_offence_code"] = by(lambda c: c.ho_code)
-    return figures
+        figures["by_offence_group"], truth["by_offence_group"] = by(lambda c: c.ons_group)
+        figures["by_ho_offence_code"], truth["by_ho_offence_code"] = by(lambda c: c.ho_code)
+    return figures, truth
 
 
 # --- the offences and nationalities used -------------------------------------------------
