@@ -7,6 +7,11 @@ DuckDB names a file's catalog after the file, so in marts.duckdb the tables sit 
 main schema and `select * from marts.headline_figures` works as the contract says (a
 schema also called marts would make that name ambiguous).
 
+The exports (Parquet, CSV and the reading cards, cards.py) are written into one folder
+exports-<stamp>/ and swapped in together by one rename of the link `current`;
+data/published/parquet, csv and cards are fixed links into `current`, so a reader never
+finds cards of one publish beside Parquet files of another.
+
 CSV is what ends up in spreadsheets, and marts carry text from the returns (unmapped
 values, reasons), so a text cell starting with = + - @ tab or CR is prefixed with ' in
 the CSV files (formula injection). The DuckDB and Parquet files keep values as they are.
@@ -21,8 +26,11 @@ from pathlib import Path
 
 import duckdb
 
+from .cards import write_cards
+
 PUBLISHED_DB = "marts.duckdb"
-EXPORT_LINKS = ("parquet", "csv")  # data/published/<link> -> exports-<stamp>/<link>
+CURRENT = "current"  # data/published/current -> exports-<stamp>: swapped with one rename
+EXPORT_LINKS = ("parquet", "csv", "cards")  # data/published/<link> -> current/<link>
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
@@ -50,7 +58,8 @@ def spreadsheet_safe_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def publish_marts(warehouse: Path, published_dir: Path, schema: str = "marts") -> dict[str, int]:
-    """Publish every table of `schema`; returns rows per table."""
+    """Publish every table of `schema` and every current return's reading card; returns
+    rows per table."""
     published_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(published_dir)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -73,17 +82,25 @@ def publish_marts(warehouse: Path, published_dir: Path, schema: str = "marts") -
             con.execute("checkpoint")
         finally:
             con.close()
+        with duckdb.connect(str(warehouse), read_only=True) as wh:
+            write_cards(wh, exports / "cards")
         os.replace(tmp_db, published_dir / PUBLISHED_DB)
-        for kind in EXPORT_LINKS:
-            link_tmp = published_dir / f".{kind}.{stamp}"
-            os.symlink(f"{exports.name}/{kind}", link_tmp)
-            os.replace(link_tmp, published_dir / kind)
+        _swap_link(published_dir, CURRENT, exports.name, stamp)
     except BaseException:
         tmp_db.unlink(missing_ok=True)
         shutil.rmtree(exports, ignore_errors=True)
         raise
+    for kind in EXPORT_LINKS:  # the first publish, or a folder published before `current` existed
+        if not (published_dir / kind).is_symlink() or os.readlink(published_dir / kind) != f"{CURRENT}/{kind}":
+            _swap_link(published_dir, kind, f"{CURRENT}/{kind}", stamp)
     _remove_leftovers(published_dir)
     return counts
+
+
+def _swap_link(published_dir: Path, name: str, target: str, stamp: str) -> None:
+    link_tmp = published_dir / f".{name}.{stamp}"
+    os.symlink(target, link_tmp)
+    os.replace(link_tmp, published_dir / name)
 
 
 def _remove_leftovers(published_dir: Path) -> None:
@@ -91,10 +108,10 @@ def _remove_leftovers(published_dir: Path) -> None:
     for tmp in published_dir.glob(f".{PUBLISHED_DB}.*.tmp*"):
         tmp.unlink(missing_ok=True)
     linked = set()
-    for kind in EXPORT_LINKS:
-        for stale in published_dir.glob(f".{kind}.*"):
+    for name in (CURRENT, *EXPORT_LINKS):
+        for stale in published_dir.glob(f".{name}.*"):
             stale.unlink(missing_ok=True)
-        link = published_dir / kind
+        link = published_dir / name
         if link.is_symlink():
             linked.add(os.readlink(link).split("/")[0])
     for folder in published_dir.glob("exports-*"):
