@@ -4,7 +4,9 @@ case, in the shapes real forces send, with the figures a correct pipeline must p
 
 Every figure in an expected.yaml is written here by hand, with its working in the case's
 README.md; `_check` then recomputes each one from the rows written to the file and stops if
-the hand working is wrong, so the arithmetic is checked twice. The files are synthetic (no
+the hand working is wrong, so the arithmetic is checked twice. Where the return's own exact
+totals narrow its withheld cells (a Total column over `<5` cells) the figures are the
+narrowed bounds, as the reader must publish them, and a `truth` the file fixes is given. The files are synthetic (no
 real force's figures) and deterministic: rerunning writes identical bytes.
 
     .venv/bin/python -m scripts.make_shape_cases [out_dir]
@@ -56,13 +58,15 @@ CR = "Community Resolution"
 class Obs:
     """One count the return makes about community resolutions, for the self-check."""
     period: str
-    value: object  # int, a withheld marker or a nil marker, as written in the file
+    value: object  # int, a withheld marker or a nil marker as written, or (low, high) once narrowed
     offence: str | None = None  # a key of OFFENCES
     group: str | None = None  # ONS group when the return gives only the group
     nationality: str | None = None  # category: uk / foreign / unknown
 
 
 def bounds(value) -> tuple[int, int]:
+    if isinstance(value, tuple):  # a withheld cell narrowed by an exact total
+        return value
     if value in NIL:
         return 0, 0
     if value in WITHHELD:
@@ -71,6 +75,20 @@ def bounds(value) -> tuple[int, int]:
         return int(value), int(value)
     assert isinstance(value, int), value
     return value, value
+
+
+def narrowed_by_total(cells: list, total: int) -> list:
+    """A row's cells with each withheld one narrowed by the row's exact Total: the k withheld
+    cells add up to S = Total - the known cells, so each lies between max(1, S - 4(k-1)) and
+    min(4, S - (k-1)). A narrowed cell becomes (low, high)."""
+    k = sum(v in WITHHELD for v in cells)
+    if not k:
+        assert sum(bounds(v)[0] for v in cells) == total, (cells, total)
+        return list(cells)
+    s = total - sum(bounds(v)[0] for v in cells if v not in WITHHELD)
+    assert k <= s <= 4 * k, (cells, total)  # the Total is consistent with the cells
+    low, high = max(1, s - 4 * (k - 1)), min(4, s - (k - 1))
+    return [(low, high) if v in WITHHELD else v for v in cells]
 
 
 def _derive(offence_view: list[Obs], nationality_view: list[Obs]) -> dict:
@@ -94,9 +112,15 @@ def _derive(offence_view: list[Obs], nationality_view: list[Obs]) -> dict:
     return out
 
 
-def _check(name: str, figures: dict, offence_view: list[Obs], nationality_view: list[Obs] | None = None) -> None:
-    """The hand-written figures must equal what the rows written sum to, and a breakdown
-    that is listed must list every key that has a count."""
+def _check(name: str, figures: dict, offence_view: list[Obs], nationality_view: list[Obs] | None = None,
+           truth: dict | None = None) -> None:
+    """The hand-written figures must equal what the rows written sum to, a breakdown that is
+    listed must list every key that has a count, and a truth must lie inside its figure."""
+    for key, value in (truth or {}).items():
+        items = {"total": value} if key == "total" else value
+        bounds_ = {"total": figures[key]} if key == "total" else figures[key]
+        for k, n in items.items():
+            assert bounds_[k][0] <= n <= bounds_[k][1], f"{name} truth {key} {k}: {n} outside {bounds_[k]}"
     derived = _derive(offence_view, offence_view if nationality_view is None else nationality_view)
     for key, expected in figures.items():
         if key == "total":
@@ -110,7 +134,8 @@ def _check(name: str, figures: dict, offence_view: list[Obs], nationality_view: 
 
 # ---------------------------------------------------------------- writing
 
-def _yaml(description: str, outcome: str, figures: dict | None = None, reason_contains: list[str] | None = None) -> str:
+def _yaml(description: str, outcome: str, figures: dict | None = None, reason_contains: list[str] | None = None,
+          truth: dict | None = None) -> str:
     # JSON scalars are YAML: keeps "2022/23" and '8N' as strings and the file easy to read
     lines = [f"description: {json.dumps(description, ensure_ascii=False)}", f"outcome: {outcome}"]
     if reason_contains:
@@ -123,6 +148,14 @@ def _yaml(description: str, outcome: str, figures: dict | None = None, reason_co
             else:
                 inner = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(list(v))}" for k, v in value.items())
                 lines.append(f"  {key}: {{{inner}}}")
+    if truth:
+        lines.append("truth:")
+        for key, value in truth.items():
+            if key == "total":
+                lines.append(f"  total: {value}")
+            else:
+                inner = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {n}" for k, n in value.items())
+                lines.append(f"  {key}: {{{inner}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -133,8 +166,9 @@ class CaseWriter:
         self.files = self.dir / "files"
         self.files.mkdir(parents=True)
 
-    def expected(self, description, outcome, figures=None, reason_contains=None, readme=""):
-        (self.dir / "expected.yaml").write_text(_yaml(description, outcome, figures, reason_contains), encoding="utf-8")
+    def expected(self, description, outcome, figures=None, reason_contains=None, readme="", truth=None):
+        (self.dir / "expected.yaml").write_text(_yaml(description, outcome, figures, reason_contains, truth),
+                                                encoding="utf-8")
         (self.dir / "README.md").write_text(f"# {self.name}\n\n{description}\n\n{readme.strip()}\n", encoding="utf-8")
 
     def csv(self, filename, rows, *, delimiter=",", encoding="utf-8", preamble=(), postamble=(), bom=False):
@@ -338,46 +372,82 @@ def c_two_row_header_merged_groups(out: Path) -> None:
     for cell in ws[1] + ws[2]:
         cell.font = Font(bold=True)
     w.xlsx("CR nationality by offence group.xlsx", wb)
-    obs = [Obs(y, v, group=g, nationality=NATIONALITY[nat]) for y, nat, cells, _ in data for g, v in zip(group_names, cells)]
-    for y, nat, cells, total in data:  # the force's Total column is consistent with its cells
-        low, high = (sum(bounds(v)[i] for v in cells) for i in (0, 1))
-        assert low <= total <= high, (y, nat)
+    # each row's Total is exact: it narrows the row's withheld cells (README)
+    obs = [Obs(y, v, group=g, nationality=NATIONALITY[nat])
+           for y, nat, cells, total in data for g, v in zip(group_names, narrowed_by_total(cells, total))]
     figures = {
-        "total": [213, 261],
-        "by_period": {"2022/23": [101, 125], "2023/24": [112, 136]},
-        "by_offence_group": {"Violence against the person": [100, 115], "Theft offences": [73, 85],
-                             "Drug offences": [25, 40], "Criminal damage and arson": [15, 21]},
-        "by_nationality_category": {"uk": [159, 159], "foreign": [40, 79], "unknown": [14, 23]},
+        "total": [215, 242],
+        "by_period": {"2022/23": [103, 114], "2023/24": [112, 128]},
+        "by_offence_group": {"Violence against the person": [100, 109], "Theft offences": [75, 80],
+                             "Drug offences": [25, 36], "Criminal damage and arson": [15, 17]},
+        "by_nationality_category": {"uk": [159, 159], "foreign": [40, 65], "unknown": [16, 18]},
     }
-    _check(w.name, figures, obs)
+    # whole rows' true counts are their Totals; the groups' are not in the file
+    truth = {"total": 228, "by_period": {"2022/23": 108, "2023/24": 120},
+             "by_nationality_category": {"uk": 159, "foreign": 52, "unknown": 17}}
+    from_totals: dict = {"total": 0, "by_period": {}, "by_nationality_category": {}}
+    for y, nat, _, total in data:
+        from_totals["total"] += total
+        from_totals["by_period"][y] = from_totals["by_period"].get(y, 0) + total
+        cat = from_totals["by_nationality_category"]
+        cat[NATIONALITY[nat]] = cat.get(NATIONALITY[nat], 0) + total
+    assert truth == from_totals, from_totals
+    _check(w.name, figures, obs, truth=truth)
     w.expected(
         "Cross-tab with a two-row header: a merged 'Offence group' cell over four group columns (row 1), the "
         "group names in row 2, a Total column at the end; rows are financial year x nationality; some cells "
-        "withheld as <5, blanks for nil. Reading row 1 as the header loses the groups; adding the Total column "
-        "counts everything twice.",
-        "exact", figures, readme="""
-Figures come from the group cells: `<5` is 1-4, blank is 0. The Total column is the force's check (each
-row's Total lies within the range of its cells), not a fifth group; it is not used to work out a withheld
-cell (that would undo the force's suppression).
+        "withheld as <5, blanks for nil, each row's exact Total narrowing its <5 cells. Reading row 1 as the "
+        "header loses the groups; adding the Total column counts everything twice.",
+        "exact", figures, truth=truth, readme="""
+Figures come from the group cells: `<5` is 1-4, blank is 0. The Total column is the force's own sum of each
+row, not a fifth group (never counted). It is exact, so it narrows the row's withheld cells, as the reader
+does: the k withheld cells of a row add up to S = Total - the row's known cells, so each lies between
+max(1, S - 4(k-1)) and min(4, S - (k-1)). This finds nothing the force did not publish itself: its Total
+column already fixes it (Not Recorded 2022/23's `<5` theft cell is 8 - 5 = 3).
 
-Per row, cells (Total): 2022/23 British 38 + 22 + 9 + 6 = 75 (75); Polish <5 + 6 + <5 = 8-14 (11); Romanian
-<5 + 7 + <5 = 9-15 (10); Irish <5 + <5 + <5 = 3-12 (4); Not Recorded 5 + <5 = 6-9 (8).
-2023/24 British 41 + 25 + 11 + 7 = 84 (84); Polish 5 + <5 + <5 = 7-13 (10); Romanian <5 + 9 + <5 = 11-17
-(12); Irish <5 + <5 = 2-8 (5); Not Recorded 6 + <5 + <5 = 8-14 (9).
+Per row: cells (Total): S, k → each withheld cell; the row's cells.
 
-- 2022/23: 75 + 8 + 9 + 3 + 6 = 101 to 75 + 14 + 15 + 12 + 9 = 125 → **101-125** (its Total column: 108)
-- 2023/24: 84 + 7 + 11 + 2 + 8 = 112 to 84 + 13 + 17 + 8 + 14 = 136 → **112-136** (Total column: 120)
-- total **213-261**
+2022/23
+- British 38 + 22 + 9 + 6 (75): nothing withheld; 75
+- Polish <5 + 6 + <5 + blank (11): S = 11 - 6 = 5, k = 2 → max(1, 1) to min(4, 4) = 1-4 (not narrowed); 8-14
+- Romanian <5 + 7 + blank + <5 (10): S = 10 - 7 = 3, k = 2 → max(1, -1) to min(4, 2) = 1-2; 9-11
+- Irish <5 + <5 + <5 + blank (4): S = 4, k = 3 → max(1, -4) to min(4, 2) = 1-2; 3-6
+- Not Recorded 5 + <5 + blank + blank (8): S = 8 - 5 = 3, k = 1 → 3; 8
 
-Groups: violence 2022/23 38 + 5 + three <5 = 46-55, 2023/24 41 + 5 + 6 + two <5 = 54-60 → 100-115;
-theft 22 + 6 + 7 + two <5 = 37-43, 25 + 9 + two <5 = 36-42 → 73-85; drugs 9 + two <5 = 11-17, 11 + three
-<5 = 14-23 → 25-40; criminal damage 6 + <5 = 7-10, 7 + <5 = 8-11 → 15-21.
+2023/24
+- British 41 + 25 + 11 + 7 (84): nothing withheld; 84
+- Polish 5 + <5 + <5 + blank (10): S = 5, k = 2 → 1-4 (not narrowed); 7-13
+- Romanian <5 + 9 + blank + <5 (12): S = 3, k = 2 → 1-2; 11-13
+- Irish <5 + blank + <5 + blank (5): S = 5, k = 2 → 1-4 (not narrowed); 2-8
+- Not Recorded 6 + <5 + <5 + blank (9): S = 3, k = 2 → 1-2; 8-10
 
-Nationality: uk 75 + 84 = 159; foreign (Polish, Romanian, Irish) 8 + 9 + 3 + 7 + 11 + 2 = 40 to
-14 + 15 + 12 + 13 + 17 + 8 = 79; unknown 6 + 8 = 14 to 9 + 14 = 23.
+- 2022/23: 75 + 8 + 9 + 3 + 8 = 103 to 75 + 14 + 11 + 6 + 8 = 114 → **103-114**
+- 2023/24: 84 + 7 + 11 + 2 + 8 = 112 to 84 + 13 + 13 + 8 + 10 = 128 → **112-128**
+- total **215-242** (without the narrowing, the plain sum of cell bounds: 213-261)
 
-Judgement call: a reader could instead publish each row's Total column (total 228 exact, also true). The
-marts hold offence-group x nationality cells, so this case asks for the cell sums.
+Groups, narrowed cells as ranges:
+- violence: 2022/23 38 + Polish 1-4 + Romanian 1-2 + Irish 1-2 + 5 = 46-51; 2023/24 41 + 5 + Romanian 1-2
+  + Irish 1-4 + 6 = 54-58 → **100-109**
+- theft: 2022/23 22 + 6 + 7 + Irish 1-2 + Not Recorded 3 = 39-40; 2023/24 25 + Polish 1-4 + 9 + Not
+  Recorded 1-2 = 36-40 → **75-80**
+- drugs: 2022/23 9 + Polish 1-4 + Irish 1-2 = 11-15; 2023/24 11 + Polish 1-4 + Irish 1-4 + Not Recorded
+  1-2 = 14-21 → **25-36**
+- criminal damage: 2022/23 6 + Romanian 1-2 = 7-8; 2023/24 7 + Romanian 1-2 = 8-9 → **15-17**
+- (100 + 75 + 25 + 15 = 215; 109 + 80 + 36 + 17 = 242)
+
+Nationality: uk 75 + 84 = **159**; foreign (Polish, Romanian, Irish) 8 + 9 + 3 + 7 + 11 + 2 = 40 to
+14 + 11 + 6 + 13 + 13 + 8 = 65 → **40-65**; unknown (Not Recorded) 8 + 8 = 16 to 8 + 10 = 18 → **16-18**.
+
+Truth (`truth:` in expected.yaml): a whole row's true count is its Total, so the figures made of whole rows
+are known: 2022/23 75 + 11 + 10 + 4 + 8 = 108, 2023/24 84 + 10 + 12 + 5 + 9 = 120, total 228; uk 159,
+foreign 11 + 10 + 4 + 10 + 12 + 5 = 52, unknown 8 + 9 = 17. Each lies inside its figure above. A group's
+true count is not in the file (which of a row's withheld cells is the larger is withheld), so no truth is
+given for the groups: they must be published as above.
+
+Judgement call: the figures above narrow each cell on its own and add the cells' bounds, as the marts hold
+offence-group x nationality cells. A reader that instead publishes each row's Total for the whole-row
+figures (total 228, 2022/23 108, ...) is narrower still and holds the truth: the runner accepts it as
+`narrowed`.
 """)
 
 
