@@ -68,7 +68,9 @@ def warehouse(tmp_path_factory):
     lines = ["Financial Year,Offence,Outcome,Nationality,Count"] + [",".join(r) for r in ROWS]
     (data / "landing" / "kent" / "normalisation.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     ages = ["Offence,Victim Age,Outcome"] + [",".join(r) for r in AGE_ROWS]
-    (data / "landing" / "kent" / "victim_ages.csv").write_text("\n".join(ages) + "\n", encoding="utf-8")
+    # another force: two answers of one force must count one population (int_table_roles)
+    (data / "landing" / "surrey").mkdir(parents=True)
+    (data / "landing" / "surrey" / "victim_ages.csv").write_text("\n".join(ages) + "\n", encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.setenv("CR_DATA_DIR", str(data))
     result = pipeline.run()
