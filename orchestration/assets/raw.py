@@ -10,13 +10,20 @@ from dagster import (
     BackfillPolicy,
     Config,
     MaterializeResult,
+    MetadataValue,
     RetryPolicy,
     multi_asset,
 )
 
 from .. import paths
+from ..cards import render_card
+from ..failures import retry_only_if_transient
 from ..ingest.load import ingest_landing
-from ..partitions import force_partitions, force_slug
+from ..partitions import force_partitions, force_slug, partition_key
+
+# Reading cards attached to a partition's raw/returns materialization: each is capped
+# (cards.MAX_CARD_CHARS); past this many per force, the published cards have the rest.
+CARDS_PER_PARTITION = 10
 
 # Everything that opens the warehouse (ingestion, dbt, checks, publish) shares this pool,
 # limited to 1 in dagster_home/dagster.yaml: DuckDB allows one writing process and then
@@ -24,7 +31,9 @@ from ..partitions import force_partitions, force_slug
 POOL = "warehouse"
 
 # A DuckDB lock held by a process outside Dagster (an analyst opening the warehouse
-# read-write) is transient: retry with backoff rather than fail the run.
+# read-write), an I/O error or a full disk is transient: retry with backoff rather than
+# fail the run. Every step raises anything else as Failure(allow_retries=False), which this
+# policy does not retry (orchestration/failures.py): a failing test fails at once.
 WRITER_RETRY = RetryPolicy(max_retries=3, delay=5, backoff=Backoff.EXPONENTIAL)
 
 landing = AssetSpec(
@@ -59,17 +68,22 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     # Ingestion only appends: DuckDB need not keep the written pages cached (its default
     # cache may grow to 80% of memory). Measured at 10M records: 1.89 -> 1.65 GB peak, same time.
-    with duckdb.connect(str(paths.warehouse_path()), config={"memory_limit": "512MB"}) as con:
+    with retry_only_if_transient("ingestion"), \
+            duckdb.connect(str(paths.warehouse_path()), config={"memory_limit": "512MB"}) as con:
         summary = ingest_landing(con, paths.landing_dir(), forces, reparse=config.reparse)
         counts = dict(con.execute(
             "select 'returns', count(*) from raw.returns where is_current union all "
             "select 'tables', count(*) from raw.tables join raw.returns using (return_id) where is_current union all "
             "select 'rows', count(*) from raw.rows join raw.returns using (return_id) where is_current"
         ).fetchall())
+        cards = _reading_cards(context, con, summary.ingested)
     for reason in summary.quarantined.values():
         context.log.warning(f"quarantined: {reason}")
     for warning in summary.warnings:
         context.log.warning(warning)
+    for key, entries in cards.items():  # before the materializations are yielded, which carry them
+        if key in context.partition_keys:
+            context.add_asset_metadata(entries, asset_key=RAW_KEYS["returns"], partition_key=key)
     for name, key in RAW_KEYS.items():
         yield MaterializeResult(
             asset_key=key,
@@ -82,3 +96,26 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
                 "personal_data_warnings": "\n".join(summary.warnings) or "none",
             },
         )
+
+
+def _reading_cards(context: AssetExecutionContext, con: duckdb.DuckDBPyConnection,
+                   return_ids: list[str]) -> dict[str, dict[str, MetadataValue]]:
+    """Partition key -> {'card: <file>': the return's reading card} for the returns this run
+    ingested. A card that cannot be rendered says why instead of failing the ingestion."""
+    cards: dict[str, dict[str, MetadataValue]] = {}
+    where = dict(con.execute("select return_id, force_slug from raw.returns where list_contains(?, return_id)",
+                             [return_ids]).fetchall()) if return_ids else {}
+    for rid in return_ids:
+        entries = cards.setdefault(partition_key(where.get(rid) or ""), {})
+        name = f"card: {rid.rsplit('#', 1)[0]}"
+        if len(entries) == CARDS_PER_PARTITION:
+            entries["card: more"] = MetadataValue.md("More returns were ingested for this force in this run: "
+                                                     "their cards are in data/published/cards/ after the publish.")
+        if len(entries) >= CARDS_PER_PARTITION:
+            continue
+        try:
+            entries[name] = MetadataValue.md(render_card(con, rid))
+        except Exception as exc:  # the card is a report: never fail an ingestion that succeeded
+            context.log.warning(f"reading card of {rid} could not be rendered: {exc!r}")
+            entries[name] = MetadataValue.md(f"The reading card could not be rendered: `{exc!r}`")
+    return cards
