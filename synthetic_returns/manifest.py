@@ -20,7 +20,8 @@ from __future__ import annotations
 from .plan import ForcePlan
 from .population import Population
 from .reference import Reference
-from .writers import FileAccount
+from .narrow import narrow
+from .writers import FileAccount, cell_ref
 
 OFFENCE_FIGURES = {
     "total": lambda cls, k: True,
@@ -41,15 +42,31 @@ UNMAPPED_IN_HIGH = ("foreign_nationals", "uk_nationals")
 COUNTRY_FIGURES = {"countries_drug_offences": "Drug offences", "countries_violence": "Violence against the person"}
 
 
-def _cells(acc: FileAccount):
+def _cells(acc: FileAccount, bounds: str):
+    """(key, low, high) of the file's cells; withheld cells `unnarrowed` (1 to 4), `narrowed`
+    by the totals, or at their `true` value."""
     for key, n in acc.exact.items():
         yield key, n, n
-    for key, (low, high) in acc.ranged.items():
+    if bounds == "unnarrowed":
+        for key, (low, high) in acc.ranged.items():
+            yield key, low, high
+        return
+    ranged: dict = {}
+    before: dict = {}  # the same cells un-narrowed: what the rows written counted
+    for x, (low, high) in acc.narrowed.items():
+        c = acc.cells[x]
+        if bounds == "true":
+            low = high = c.value
+        if c.key is not None:
+            r, w = ranged.setdefault(c.key, [0, 0]), before.setdefault(c.key, [0, 0])
+            r[0], r[1], w[0], w[1] = r[0] + low, r[1] + high, w[0] + c.low, w[1] + c.high
+    assert before == {k: list(v) for k, v in acc.ranged.items()}, acc.path
+    for key, (low, high) in ranged.items():
         yield key, low, high
 
 
-def views(acc: FileAccount):
-    cells = list(_cells(acc))
+def views(acc: FileAccount, bounds: str = "narrowed"):
+    cells = list(_cells(acc, bounds))
     has_off = any(k[0] for k, _, _ in cells)
     has_nat = any(k[1] for k, _, _ in cells)
     off = [c for c in cells if c[0][0]] if has_off else []
@@ -93,21 +110,20 @@ def truth(ref: Reference, plans: list[ForcePlan], pop: Population, scale: int) -
     return out
 
 
-def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, returns: dict, accounts: dict,
-                   seed: int, scale: int) -> dict:
-    """returns: slug -> ForceReturn; accounts: slug -> [FileAccount]."""
+def _bounds(ref: Reference, plans: list[ForcePlan], accounts: dict, bounds: str) -> dict:
+    """Every figure's bounds from the files, withheld cells as _cells gives them."""
     figures = {f: [0, 0] for f in [*OFFENCE_FIGURES, *NATIONALITY_FIGURES, "sexual_assault_girls_13_to_16"]}
     country_low = {f: set() for f in COUNTRY_FIGURES}
     country_high = {f: set() for f in COUNTRY_FIGURES}
     groups: dict[str, list[int]] = {}
     by_force: dict[str, dict[str, list[int]]] = {}
-    files: dict[str, dict] = {}
+    per_file: dict[str, list[int]] = {}
     for p in plans:
         if p.status != "returned":
             continue
         nat_force = by_force.setdefault(p.force.name, {"uk": [0, 0], "foreign": [0, 0], "unknown": [0, 0], "unmapped": [0, 0]})
         for acc in accounts[p.slug]:
-            off, nat, joint = views(acc)
+            off, nat, joint = views(acc, bounds)
             cr = [0, 0]
             for key, low, high in off:
                 cls = key[2]
@@ -147,23 +163,48 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
                             country_low[f].add(iso3)
                         if high > 0:
                             country_high[f].add(iso3)
+            per_file[acc.path] = cr
+    for f in COUNTRY_FIGURES:
+        figures[f] = [len(country_low[f]), len(country_high[f])]
+    return {"figures": figures, "groups": groups, "by_force": by_force, "files": per_file}
+
+
+FIGURE_ORDER = ["total", "foreign_nationals", "uk_nationals", "nationality_not_recorded", "nationality_unmapped",
+                "sexual_offences", "sexual_offences_incl_86", "rape", "indecent_images", "sexual_assault_girls_under_13",
+                "sexual_assault_boys_under_13", "sexual_assault_girls_13_to_16", "sexual_activity_children",
+                "child_cruelty", "kidnapping_abduction", *COUNTRY_FIGURES]
+
+
+def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, returns: dict, accounts: dict,
+                   seed: int, scale: int) -> dict:
+    """returns: slug -> ForceReturn; accounts: slug -> [FileAccount]."""
+    for p in plans:
+        for acc in accounts.get(p.slug, []):
+            narrow(acc)
+    wide = _bounds(ref, plans, accounts, "unnarrowed")
+    b = _bounds(ref, plans, accounts, "narrowed")
+    shown = _bounds(ref, plans, accounts, "true")["figures"]
+    groups, by_force = b["groups"], b["by_force"]
+    files: dict[str, dict] = {}
+    for p in plans:
+        for acc in accounts.get(p.slug, []):
             sheet_order = {name: i for i, name in enumerate(acc.sheets)}
             files[acc.path] = {
                 "rows": acc.rows, "rows_loaded": acc.rows_loaded, "rows_other_outcome": acc.rows_other_outcome,
                 "rows_totals": acc.rows_totals,
-                "community_resolutions": cr, "sheets": dict(sorted(acc.sheets.items())),
+                "community_resolutions": b["files"][acc.path],
+                "community_resolutions_unnarrowed": wide["files"][acc.path],
+                "sheets": dict(sorted(acc.sheets.items())),
                 "totals": sorted(acc.totals, key=lambda t: (sheet_order[t["sheet"]], t.get("row") or t["rows"][0][0], t["column"])),
                 "withheld": acc.withheld,
+                "withheld_bounds": {cell_ref(*x): list(bounds) for x, bounds in acc.narrowed.items()},
             }
     t = truth(ref, plans, pop, scale)
     out_figures = {}
-    for f in ["total", "foreign_nationals", "uk_nationals", "nationality_not_recorded", "nationality_unmapped", "sexual_offences",
-              "sexual_offences_incl_86", "rape", "indecent_images", "sexual_assault_girls_under_13",
-              "sexual_assault_boys_under_13", "sexual_assault_girls_13_to_16", "sexual_activity_children",
-              "child_cruelty", "kidnapping_abduction"]:
-        out_figures[f] = {"truth": t[f], "low": figures[f][0], "high": figures[f][1]}
-    for f in COUNTRY_FIGURES:
-        out_figures[f] = {"truth": t[f], "low": len(country_low[f]), "high": len(country_high[f])}
+    for f in FIGURE_ORDER:
+        (low, high), (wide_low, wide_high) = b["figures"][f], wide["figures"][f]
+        out_figures[f] = {"truth": t[f], "low": low, "high": high, "low_unnarrowed": wide_low, "high_unnarrowed": wide_high,
+                          "withheld_at_truth": list(shown[f])}
 
     forces = {}
     for p in plans:
@@ -206,19 +247,21 @@ def build_manifest(ref: Reference, plans: list[ForcePlan], pop: Population, retu
         "durham_foreign_sexual_offenders": dict(sorted(durham.items())),
         "files": dict(sorted(files.items())),
         "definitions": {
-            "bounds": "A withheld cell (<5, *, [c], 1-4) counts 1 to 4; '-', '0' and blank count 0. low sums every withheld cell at 1, high at 4.",
+            "bounds": "A withheld cell (<5, *, [c], 1-4) counts 1 to 4, narrowed by the exact totals of its own table (narrowing); '-', '0' and blank count 0. low and high (every figure, nationality_by_force, offence_groups, files[...].community_resolutions) sum the narrowed bounds of the cells; figures' low_unnarrowed and high_unnarrowed count every withheld cell at 1 and 4.",
+            "narrowing": "Each exact total of a table is a sum the cells it adds up must meet: a Total, Grand Total or subtotal row (totals kinds grand_total, subtotal, column_total: its cells), and every row of a row-total column whose total is written (not withheld): that row's cells across. For every withheld cell x of such a total T: low(x) = max(low(x), T - the other cells' highs), high(x) = min(high(x), T - the other cells' lows), repeated over every total of the file until nothing changes. A total stated in a sentence (stated) and totals of records or on a Summary sheet (records, summary) narrow nothing.",
             "offence_view": "total and offence figures: per return, only the tables with an offence column.",
             "nationality_view": "nationality figures: per return, only the tables with a nationality column; a return without one counts every row as unknown; an unmappable spelling is unmapped (nationality_unmapped), counted in the high bounds of foreign_nationals and uk_nationals, not in nationality_not_recorded.",
             "countries": "distinct foreign ISO 3166 alpha-3 (XKX counts; stateless XXA and foreign without a country do not) over tables giving offence and nationality together; low: a cell with lower bound > 0, high: upper bound > 0.",
             "sexual_assault_girls_13_to_16": "class 20A; low: victim age known and within 13..16 (exact age 13-16, band '13-15'); high: also victim age unknown or a band overlapping 13..16 ('16-17'), and every 20A count of a table without victim age.",
+            "withheld_at_truth": "a figure's bounds with every withheld cell at its true value (files[...].withheld), other ambiguities (victim age unknown, a nationality that maps to nothing) left as they are: low <= withheld_at_truth[0] and withheld_at_truth[1] <= high for every figure, nationality figures too, as narrowing only drops values the totals rule out.",
             "truth": "the synthetic population's value; for nationality figures it includes offenders whose nationality the files do not show (not recorded, or not provided by the force), so it may lie above high.",
-            "community_resolutions": "files[...].community_resolutions: the file's contribution to total (its offence view).",
+            "community_resolutions": "files[...].community_resolutions: the file's contribution to total (its offence view), narrowed; community_resolutions_unnarrowed: every withheld cell 1 to 4.",
             "rows": "every row of every sheet as a spreadsheet shows it (XLSX: row 1 to the last used row; CSV: every line).",
             "rows_loaded": "rows carrying community-resolution counts (a record-level export: its community-resolution records).",
             "rows_other_outcome": "record-level rows of another outcome type, to filter.",
             "rows_totals": "rows that restate counts of other rows and add nothing to them: Total, Grand Total and per-year subtotal rows, a 'Total records' line, a note stating a total, and every row of a Summary sheet (headings and blank rows included). Neither rows_loaded nor rows_other_outcome; what is left of rows is titles, headers, blank rows and notes.",
             "totals": "files[...].totals: every total the file states, as a spreadsheet numbers rows and columns (1-based; a CSV's sheet is ''). value is the true total, withheld cells counted at their true value. kind grand_total (a whole table), subtotal (a year of a table), column_total (one column of a cross-tab's Total row): the count cells of sums.rows (ranges [first, last]; the table's data rows, never its total rows) in sums.columns ([first, last]). kind stated: the same, the value written inside a sentence. kind row_totals: one entry for a cross-tab's Total column: on each of rows, the cell at column is the total of that row's cells in sums.columns; value is the column's sum. kind records: the number of record rows (every outcome) in counts.records ({sheet: [[first, last]]}). kind summary: a Summary sheet's cell: the number of those records whose outcome_column equals outcome and whose date_column falls in financial_year (null: any).",
-            "withheld": "files[...].withheld: the true value of every cell written withheld (<5, *, [c], 1-4), by cell ('Sheet!C12'; a CSV's 'C12'). For checking totals only: the figure bounds still count every withheld cell 1 to 4.",
+            "withheld": "files[...].withheld: the true value of every cell written withheld (<5, *, [c], 1-4), by cell ('Sheet!C12'; a CSV's 'C12'). For checking totals and bounds only: no figure uses a true value. withheld_bounds: every withheld count cell of a data row (not a withheld row total) with its bounds narrowed by the totals ([1, 4] where no total narrows it).",
             "calendar_year": "a force answering by calendar year reports January 2022 to December 2024; its counts are in every figure as reported.",
         },
     }

@@ -54,10 +54,12 @@ def readme_text(m: dict, returns: dict) -> str:
         "  would be dropped into `data/landing/`.",
         "- `truth.json`: the manifest. For every headline figure the synthetic population's true",
         "  value (`truth`) and the bounds a correct pipeline must compute from these files",
-        "  (`low`, `high`); per force its status, FOI section, shape and files; per file the rows a",
-        "  spreadsheet shows, the rows carrying community-resolution counts, the other-outcome",
-        "  rows to filter, the rows that restate totals (`rows_totals`), every total the file",
-        "  states (`totals`) and the true value of every withheld cell (`withheld`).",
+        "  (`low`, `high`: withheld cells narrowed by their tables' totals; `low_unnarrowed`,",
+        "  `high_unnarrowed`: every withheld cell 1 to 4); per force its status, FOI section, shape",
+        "  and files; per file the rows a spreadsheet shows, the rows carrying community-resolution",
+        "  counts, the other-outcome rows to filter, the rows that restate totals (`rows_totals`),",
+        "  every total the file states (`totals`), the true value of every withheld cell",
+        "  (`withheld`) and its narrowed bounds (`withheld_bounds`).",
         "  `definitions` in the manifest says how each bound and field is computed.",
         "",
         "To load the sample: copy `landing/*` into `data/landing/` and run `make run`, or point",
@@ -65,13 +67,26 @@ def readme_text(m: dict, returns: dict) -> str:
         "",
         "## The story the sample tells",
         "",
-        "| figure | bounds from the files | truth |",
-        "| --- | ---: | ---: |",
+        "| figure | bounds from the files | withheld cells at 1 to 4 | truth |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for fid, f in m["figures"].items():
-        lines.append(f"| `{fid}`: {FIGURE_LABELS.get(fid, fid)} | {_fmt(f['low'], f['high'])} | {f['truth']:,} |")
+        lines.append(f"| `{fid}`: {FIGURE_LABELS.get(fid, fid)} | {_fmt(f['low'], f['high'])} "
+                     f"| {_fmt(f['low_unnarrowed'], f['high_unnarrowed'])} | {f['truth']:,} |")
     d = m["durham_foreign_sexual_offenders"]
+    withheld = sum(len(p["withheld_bounds"]) for p in files.values())
+    narrowed = sum(1 for p in files.values() for b in p["withheld_bounds"].values() if b != [1, 4])
+    pinned = sum(1 for p in files.values() for b in p["withheld_bounds"].values() if b[0] == b[1])
     lines += [
+        "",
+        "A withheld cell (`<5`, `*`, `[c]`, `1-4`) is 1 to 4, but a table's own exact totals narrow",
+        "it: a `Total` row, a `Grand Total` or subtotal row, and a row's `Total` column are each a",
+        "sum its cells must meet, so a withheld cell lies between the total minus the other cells'",
+        "highs and the total minus their lows, applied over every total of the table until nothing",
+        "changes. The bounds from the files are these narrowed bounds; the column beside them",
+        "counts every withheld cell 1 to 4. Totals stated in a sentence, on a Summary sheet or in",
+        f"another table narrow nothing. Of the {withheld:,} withheld count cells, {narrowed:,} are narrowed",
+        f"by their tables' totals, {pinned:,} of them to one value.",
         "",
         "Durham's record-level export holds exactly two foreign sexual offenders: "
         + ", ".join(f"{k} ({v})" for k, v in d.items()) + ".",

@@ -24,7 +24,7 @@ from .labels import (NationalityLabels, OffenceLabels, fy_text, period_label, va
 from .plan import ForcePlan
 from .population import Population
 from .reference import Reference
-from .writers import FileAccount, SheetOut, cell_ref, row_ranges, write_csv, write_record_xlsx, write_xlsx
+from .writers import Cell, FileAccount, SheetOut, cell_ref, row_ranges, write_csv, write_record_xlsx, write_xlsx
 
 XLSX_MAX_DATA_ROWS = 1_000_000  # per sheet of a record-level export (Excel's limit is 1,048,576 rows)
 
@@ -191,6 +191,8 @@ class ForceWriter:
                         low = high = v
                     if c.counted and c.key is not None:
                         contribs.append((c.key, low, high))
+                    if acc is not None and kind == "data" and not isinstance(c, RowTot):
+                        acc.cells[(sheet, r, ci + 1)] = Cell(low, high, v, c.key if c.counted else None)
                     if isinstance(c, RowTot) and acc is not None:
                         e = row_totals.get((c.table, ci))
                         if e is None:

@@ -32,6 +32,17 @@ class SheetOut:
 
 
 @dataclass
+class Cell:
+    """A count cell as written: its bounds (1..4 when withheld), its true value, and the
+    accounting key it counts under (None if it adds to no figure)."""
+
+    low: int
+    high: int
+    value: int
+    key: tuple | None
+
+
+@dataclass
 class FileAccount:
     """What one written file holds, as a reader counts it."""
 
@@ -45,6 +56,10 @@ class FileAccount:
     sheets: dict = field(default_factory=dict)  # sheet name -> rows
     totals: list = field(default_factory=list)  # every total written (see manifest definitions)
     withheld: dict = field(default_factory=dict)  # "Sheet!C12" (CSV: "C12") -> true value of a withheld cell
+    # every count cell of a data row of an aggregate table, for narrowing withheld cells by
+    # the totals: (sheet, row, column) -> Cell
+    cells: dict = field(default_factory=dict)
+    narrowed: dict = field(default_factory=dict)  # (sheet, row, column) of a withheld cell -> (low, high) narrowed by the totals
 
     def add_rows(self, rows: Iterator[tuple]) -> Iterator[tuple]:
         exact, ranged = self.exact, self.ranged
