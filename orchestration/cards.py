@@ -220,18 +220,20 @@ def _summary(values: list[str]) -> str:
 
 # --- rendering ---------------------------------------------------------------------------
 
-def render_card(con: duckdb.DuckDBPyConnection, return_id: str) -> str:
-    """The reading card of one return (any version in raw.returns), as Markdown."""
-    return _render(con, return_id)[0]
+def render_card(con: duckdb.DuckDBPyConnection, return_id: str, dbt: bool = True) -> str:
+    """The reading card of one return (any version in raw.returns), as Markdown. With
+    dbt=False, the reader's view only (what the raw asset shows: dbt's tables may belong to
+    an earlier state of the force)."""
+    return _render(con, return_id, dbt)[0]
 
 
-def _render(con: duckdb.DuckDBPyConnection, return_id: str) -> tuple[str, dict]:
+def _render(con: duckdb.DuckDBPyConnection, return_id: str, dbt: bool = True) -> tuple[str, dict]:
     """The card, and the facts its header line states (status, verification, approval)."""
     rets = _dicts(con.execute("select * from raw.returns where return_id = ?", [return_id]))
     if not rets:
         raise KeyError(f"no return {return_id!r} in raw.returns")
     ret = rets[0]
-    src = _sources(con, ret)
+    src = _sources(con, ret) if dbt else _Sources(None, False, False, False)
     tables = _dicts(con.execute("select * from raw.tables where return_id = ? order by table_id", [return_id]))
     roles: dict[int, dict] = {}
     if src.roles:
@@ -273,7 +275,8 @@ def _render(con: duckdb.DuckDBPyConnection, return_id: str) -> tuple[str, dict]:
     if tables:
         out += _rows_line(con, return_id, src)
     if not src.final_return:
-        out += ["*Before dbt: the marts' dispositions and which tables they count are not known yet.*", ""]
+        out += ["*The reader's view: each row's disposition and the marts that count each table are added once dbt "
+                "has run on this reading (the card in data/published/cards/).*", ""]
 
     shown = 0
     for t in tables:

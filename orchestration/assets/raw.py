@@ -72,7 +72,7 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
             "select 'tables', count(*) from raw.tables join raw.returns using (return_id) where is_current union all "
             "select 'rows', count(*) from raw.rows join raw.returns using (return_id) where is_current"
         ).fetchall())
-        cards = _reading_cards(context, con, summary.ingested)
+        cards = _reading_cards(context, con, forces)
     for reason in summary.quarantined.values():
         context.log.warning(f"quarantined: {reason}")
     for warning in summary.warnings:
@@ -95,23 +95,25 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
 
 
 def _reading_cards(context: AssetExecutionContext, con: duckdb.DuckDBPyConnection,
-                   return_ids: list[str]) -> dict[str, dict[str, MetadataValue]]:
-    """Partition key -> {'card: <file>': the return's reading card} for the returns this run
-    ingested. A card that cannot be rendered says why instead of failing the ingestion."""
+                   forces: set[str]) -> dict[str, dict[str, MetadataValue]]:
+    """Partition key -> {'card: <file>': reading card} for every current return of the forces
+    in this run, ingested now or unchanged, so a partition's latest materialization always
+    shows its cards. The reader's view: dbt has not run on this ingestion yet. A card that
+    cannot be rendered says why instead of failing the ingestion."""
     cards: dict[str, dict[str, MetadataValue]] = {}
-    where = dict(con.execute("select return_id, force_slug from raw.returns where list_contains(?, return_id)",
-                             [return_ids]).fetchall()) if return_ids else {}
-    for rid in return_ids:
-        entries = cards.setdefault(partition_key(where.get(rid) or ""), {})
-        name = f"card: {rid.rsplit('#', 1)[0]}"
+    current = con.execute("select return_id, force_slug, source_file from raw.returns "
+                          "where is_current and list_contains(?, force_slug) order by source_file",
+                          [sorted(forces)]).fetchall()
+    for rid, slug, source_file in current:
+        entries = cards.setdefault(partition_key(slug or ""), {})
         if len(entries) == CARDS_PER_PARTITION:
-            entries["card: more"] = MetadataValue.md("More returns were ingested for this force in this run: "
-                                                     "their cards are in data/published/cards/ after the publish.")
+            entries["card: more"] = MetadataValue.md("This force has more returns: their cards are in "
+                                                     "data/published/cards/ after the publish.")
         if len(entries) >= CARDS_PER_PARTITION:
             continue
         try:
-            entries[name] = MetadataValue.md(render_card(con, rid))
+            entries[f"card: {source_file}"] = MetadataValue.md(render_card(con, rid, dbt=False))
         except Exception as exc:  # the card is a report: never fail an ingestion that succeeded
             context.log.warning(f"reading card of {rid} could not be rendered: {exc!r}")
-            entries[name] = MetadataValue.md(f"The reading card could not be rendered: `{exc!r}`")
+            entries[f"card: {source_file}"] = MetadataValue.md(f"The reading card could not be rendered: `{exc!r}`")
     return cards

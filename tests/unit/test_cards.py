@@ -89,7 +89,7 @@ def test_humberside_card_shows_the_reading_and_its_three_total_checks(con, landi
                                   "Number of Community Resolutions"])
     assert rows[6] == ("data", ["2022/23", "Sexual offences", "19C", "British", "<5"])
     assert rows[19] == ("total", ["Grand Total", "", "", "", "410"])
-    assert "Before dbt" in card and "| disposition |" not in card
+    assert "*The reader's view:" in card and "| disposition |" not in card
 
 
 def test_record_level_card_shows_the_first_five_records(con):
