@@ -16,8 +16,8 @@
         when {{ return_status }} <> 'loaded' then 'quarantined'
         when {{ count_rule }} = 'unreadable' then 'quarantined'
         when {{ has_outcome_column }} and {{ outcome_type }} is null then 'quarantined'
-        when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then 'filtered'
         when not {{ counted }} then 'filtered'
+        when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then 'filtered'
         else 'loaded'
     end
 {%- endmacro %}
@@ -39,7 +39,7 @@
         when {{ return_status }} <> 'loaded' then {{ return_reason }}
         when {{ count_rule }} = 'unreadable' then {{ unreadable_count_reason(count_raw, source_column) }}
         when {{ has_outcome_column }} and {{ outcome_type }} is null then {{ unrecognised_outcome_reason(outcome_raw) }}
-        when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then {{ filtered_outcome_reason(outcome_type) }}
         when not {{ counted }} then {{ set_aside_reason }}
+        when ({{ effective_outcome_type(has_outcome_column, outcome_type) }}) <> '8' then {{ filtered_outcome_reason(outcome_type) }}
     end
 {%- endmacro %}

@@ -80,6 +80,12 @@ _SUB_YEAR = re.compile(
     r"|q[1-4][\s\-]*(\d{4}([/\-]\d{2,4})?|fy\s*\d{2,4}([/\-]\d{2,4})?)|(\d{4}([/\-]\d{2,4})?)[\s\-]*q[1-4]"
     r"|\d{1,2}/\d{1,2}/\d{4})$",
     re.IGNORECASE)
+# a whole year spelled out as a span ('April 2022 - March 2023', '01/04/2022 - 31/03/2023');
+# int_period_map says which year, and leaves any other span unrecognised
+_SPAN = re.compile(
+    rf"^((\d{{1,2}}(st|nd|rd|th)?\s+)?({_MONTHS})\.?\s+(19|20)\d{{2}}|\d{{1,2}}/\d{{1,2}}/(19|20)\d{{2}})\s*(-|–|to)\s*"
+    rf"((\d{{1,2}}(st|nd|rd|th)?\s+)?({_MONTHS})\.?\s+(19|20)\d{{2}}|\d{{1,2}}/\d{{1,2}}/(19|20)\d{{2}})$",
+    re.IGNORECASE)
 _NOTE = re.compile(r"^\s*(notes?\b|source\b|\*+\s+\S|\[?\d{1,2}[\].)]\s+[a-z])", re.IGNORECASE)
 _TOTAL = re.compile(r"^(grand )?totals?\b|^sub ?totals?\b|\btotals?$|^overall$|^sum$"
                     r"|^all (offences|crimes|offenders|nationalities|outcomes|categories|groups|years|ages|persons|people)$",
@@ -88,7 +94,7 @@ _TOTAL = re.compile(r"^(grand )?totals?\b|^sub ?totals?\b|\btotals?$|^overall$|^
 
 def looks_like_period(text: str) -> bool:
     text = text.strip()
-    if _FY.match(text) or _SUB_YEAR.match(text):
+    if _FY.match(text) or _SUB_YEAR.match(text) or _SPAN.match(text):
         return True
     m = _CAL.match(text)
     return bool(m) and 1990 <= int(m.group(1)) <= 2100

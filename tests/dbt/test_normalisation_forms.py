@@ -77,6 +77,12 @@ PERIODS = [
     ("Q1", 14, ("unrecognised", None, None, None, None)),
     ("22-Apr", 10, ("unrecognised", None, None, None, None)),
     ("FY23", 15, ("unrecognised", None, None, None, None)),
+    # a whole year spelled out as a span; a span of part of a year is never stretched to a year
+    ("April 2022 - March 2023", 16, ("financial_year", "2022-04-01", "2023-03-31", "2022/23", "2022/23")),
+    ("1 April 2023 to 31 March 2024", 17, ("financial_year", "2023-04-01", "2024-03-31", "2023/24", "2023/24")),
+    ("01/04/2022 - 31/03/2023", 18, ("financial_year", "2022-04-01", "2023-03-31", "2022/23", "2022/23")),
+    ("January 2023 - December 2023", 19, ("calendar_year", "2023-01-01", "2023-12-31", None, "2023")),
+    ("April 2022 - September 2022", 20, ("unrecognised", None, None, None, None)),
 ]
 
 # Cumbria: nationalities, 2022/23, no offence column. (nationality, count) -> (iso3, category, rule)
@@ -181,15 +187,17 @@ def test_months_and_quarters_fall_in_their_financial_year(warehouse):
 
 def test_months_and_quarters_roll_up_in_the_marts(warehouse):
     # counts in PERIODS: months 3+8+2+11+5, the day 7, quarters in 2022/23 4+13+9+12+1,
-    # in 2023/24 6; unrecognised 14+10+15.
+    # in 2023/24 6; spans: financial 2022/23 16+18, 2023/24 17, calendar 2023 19;
+    # unrecognised 14+10+15+20.
     # Only April and March 2022/23 were given as months: the mart cannot tell.
     rows = pipeline.query(
         "select period_type, period_label, count_low from marts.community_resolutions_by_offence "
         "where force_name = 'North Wales' order by 1, 2")
-    assert rows == [("day", "2022/23", 7), ("month", "2022/23", 29), ("quarter", "2022/23", 39),
-                    ("quarter", "2023/24", 6), ("unrecognised", None, 39)]
+    assert rows == [("calendar_year", "2023", 19), ("day", "2022/23", 7), ("financial_year", "2022/23", 34),
+                    ("financial_year", "2023/24", 17), ("month", "2022/23", 29), ("quarter", "2022/23", 39),
+                    ("quarter", "2023/24", 6), ("unrecognised", None, 59)]
     assert pipeline.query("select raw_value, count_low from marts.unmapped_values where field = 'period' order by 1") == [
-        ("22-Apr", 10), ("FY23", 15), ("Q1", 14)]
+        ("22-Apr", 10), ("April 2022 - September 2022", 20), ("FY23", 15), ("Q1", 14)]
 
 
 def test_months_across_roll_up_into_a_partial_financial_year(warehouse):
@@ -230,10 +238,10 @@ def test_nationality_figures_count_unmapped_in_the_high_bounds_only(warehouse):
     # British 10; high adds the unmapped 11 (an unmapped spelling could be British)
     assert figures["uk_nationals"] == (10, 21, 1)
     # Not recorded 3 + 'Not known / Refused' 1, plus the forces that gave no nationality:
-    # Dyfed-Powys 27 rows of 1, North Wales 1+...+15 = 120, Gwent 3+4+5+1+0+2 + 6+7 = 28
+    # Dyfed-Powys 27 rows of 1, North Wales 1+...+20 = 210, Gwent 3+4+5+1+0+2 + 6+7 = 28
     assert len(OFFENCES) == 27
-    assert figures["nationality_not_recorded"] == (4 + 27 + 120 + 28, 4 + 27 + 120 + 28, 4)
+    assert figures["nationality_not_recorded"] == (4 + 27 + 210 + 28, 4 + 27 + 210 + 28, 4)
     # the total adds up the four categories' low bounds
-    assert figures["total"][0] == 8 + 4 + 10 + 179
+    assert figures["total"][0] == 8 + 4 + 10 + 269
     (share,) = pipeline.query("select share_nationality_not_recorded from marts.headline_figures where figure_id = 'total'")[0]
-    assert share == round(179 / 201, 4)
+    assert share == round(269 / 291, 4)

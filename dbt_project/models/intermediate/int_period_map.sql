@@ -9,6 +9,10 @@
 --                   then a year: a two-digit year is 20yy, as Excel's mmm-yy), '2022-04',
 --                   '2022/04'.
 --   day             a date ('2022-04-01', '01/04/2022', an Excel serial).
+--   a span          'April 2022 - March 2023', '1 April 2022 to 31 March 2023',
+--                   '01/04/2022 - 31/03/2023': a financial year when it runs 1 April to
+--                   31 March, a calendar year when January to December; any other span is
+--                   unrecognised (a part of a year is never stretched to a year).
 -- A month, quarter or day belongs to exactly one financial year: its period_label is that
 -- financial year, so the marts roll months and quarters up into years. (Which months a
 -- force covered is lost in the roll-up: period_start / period_end keep them.)
@@ -45,7 +49,15 @@ parsed as (
         regexp_extract(lower(trim(period_raw)), '^([a-z]+)\.?[\s\-/'']*(\d{2}|(?:19|20)\d{2})$', ['m', 'y']) as named_month,
         -- year and month number: '2022-04', '2022/4'
         regexp_extract(trim(period_raw), '^((?:19|20)\d{2})[\-/](0?[1-9]|1[0-2])$', ['y', 'm']) as iso_month,
-        try_strptime(trim(period_raw), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y'])::date as day
+        try_strptime(trim(period_raw), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y'])::date as day,
+        -- a span of months: 'April 2022 - March 2023', '1 April 2022 to 31 March 2023'
+        regexp_extract(lower(trim(period_raw)),
+            '^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?\s+((?:19|20)\d{2})\s*(?:-|–|to)\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?\s+((?:19|20)\d{2})$',
+            ['d1', 'm1', 'y1', 'd2', 'm2', 'y2']) as named_span,
+        -- a span of dates: '01/04/2022 - 31/03/2023'
+        regexp_extract(trim(period_raw),
+            '^(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\s*(?:-|–|to)\s*(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})$',
+            ['d1', 'm1', 'y1', 'd2', 'm2', 'y2']) as date_span
     from distinct_values
 ),
 
@@ -70,9 +82,28 @@ typed as (
         nullif(p.iso_month.y, '')::int as iso_year,
         nullif(p.iso_month.m, '')::int as iso_month,
         case when regexp_full_match(p.t, '(19|20)\d{2}') then p.t::int end as cal_year,
-        coalesce(p.day, case when regexp_full_match(p.t, '\d{5}') then date '1899-12-30' + p.t::int end) as day
+        coalesce(p.day, case when regexp_full_match(p.t, '\d{5}') then date '1899-12-30' + p.t::int end) as day,
+        -- a span: its first and last month (a day, if given, must be the first and the last)
+        case
+            when m1.month_number is not null and m2.month_number is not null
+                 and coalesce(nullif(p.named_span.d1, ''), '1')::int = 1
+                 and (p.named_span.d2 = '' or p.named_span.d2::int = day(last_day(make_date(p.named_span.y2::int, m2.month_number, 1))))
+                then make_date(p.named_span.y1::int, m1.month_number, 1)
+            when p.date_span.y1 <> '' and p.date_span.d1::int = 1 and p.date_span.m1::int between 1 and 12
+                 and p.date_span.m2::int between 1 and 12
+                 and p.date_span.d2::int = day(last_day(make_date(p.date_span.y2::int, p.date_span.m2::int, 1)))
+                then make_date(p.date_span.y1::int, p.date_span.m1::int, 1)
+        end as span_start,
+        case
+            when m1.month_number is not null and m2.month_number is not null
+                then last_day(make_date(p.named_span.y2::int, m2.month_number, 1))
+            when p.date_span.y1 <> '' and p.date_span.m2::int between 1 and 12
+                then last_day(make_date(p.date_span.y2::int, p.date_span.m2::int, 1))
+        end as span_end
     from parsed as p
     left join months as m on p.named_month.m = m.month_name
+    left join months as m1 on p.named_span.m1 = m1.month_name
+    left join months as m2 on p.named_span.m2 = m2.month_name
 ),
 
 -- the one reading of each text, in order: financial year, calendar year, quarter, month, day
@@ -86,6 +117,10 @@ read as (
             when named_month is not null then 'named_month'
             when iso_month is not null then 'iso_month'
             when day is not null then 'day'
+            when span_start is not null and month(span_start) = 4 and span_end = make_date(year(span_start) + 1, 3, 31)
+                then 'financial_year_span'
+            when span_start is not null and month(span_start) = 1 and span_end = make_date(year(span_start), 12, 31)
+                then 'calendar_year_span'
             else 'unrecognised'
         end as reading,
         *
@@ -98,6 +133,8 @@ mapped as (
         case
             when reading in ('financial_quarter', 'calendar_quarter') then 'quarter'
             when reading in ('named_month', 'iso_month') then 'month'
+            when reading = 'financial_year_span' then 'financial_year'
+            when reading = 'calendar_year_span' then 'calendar_year'
             else reading
         end as period_type,
         case reading
@@ -108,6 +145,8 @@ mapped as (
             when 'named_month' then make_date(named_year, named_month, 1)
             when 'iso_month' then make_date(iso_year, iso_month, 1)
             when 'day' then day
+            when 'financial_year_span' then span_start
+            when 'calendar_year_span' then span_start
         end as period_start,
         reading
     from read

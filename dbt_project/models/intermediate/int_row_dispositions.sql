@@ -43,8 +43,8 @@ rows_per_group as (
             case when any_readable and outcome_unrecognised then {{ unrecognised_outcome_reason('outcome_raw') }} end
         ) as quarantine_reason,
         case
-            when any_readable and outcome_filter_reason is not null then outcome_filter_reason
-            when any_readable and outcome_loads and not counted then set_aside_reason
+            when any_readable and not counted then set_aside_reason
+            when any_readable then outcome_filter_reason
         end as filter_reason
     from outcomes
 ),
