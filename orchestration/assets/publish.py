@@ -3,6 +3,7 @@
 from dagster import AssetKey, AutomationCondition, MaterializeResult, asset
 
 from .. import paths
+from ..failures import retry_only_if_transient
 from ..publish import publish_marts
 from .raw import POOL, WRITER_RETRY
 
@@ -27,5 +28,6 @@ MART_KEYS = [AssetKey(["marts", name]) for name in CONTRACT_MARTS + EXTRA_MARTS]
     description="data/published/marts.duckdb and parquet/: the marts analysts query, swapped in atomically only after every blocking check passed.",
 )
 def published_marts() -> MaterializeResult:
-    counts = publish_marts(paths.warehouse_path(), paths.published_dir())
+    with retry_only_if_transient("publishing the marts"):
+        counts = publish_marts(paths.warehouse_path(), paths.published_dir())
     return MaterializeResult(metadata={"path": str(paths.published_db_path()), **{f"rows.{t}": n for t, n in counts.items()}})

@@ -17,6 +17,7 @@ from dagster import (
 
 from .. import paths
 from ..cards import render_card
+from ..failures import retry_only_if_transient
 from ..ingest.load import ingest_landing
 from ..partitions import force_partitions, force_slug, partition_key
 
@@ -30,7 +31,9 @@ CARDS_PER_PARTITION = 10
 POOL = "warehouse"
 
 # A DuckDB lock held by a process outside Dagster (an analyst opening the warehouse
-# read-write) is transient: retry with backoff rather than fail the run.
+# read-write), an I/O error or a full disk is transient: retry with backoff rather than
+# fail the run. Every step raises anything else as Failure(allow_retries=False), which this
+# policy does not retry (orchestration/failures.py): a failing test fails at once.
 WRITER_RETRY = RetryPolicy(max_retries=3, delay=5, backoff=Backoff.EXPONENTIAL)
 
 landing = AssetSpec(
@@ -65,7 +68,8 @@ def raw_returns(context: AssetExecutionContext, config: IngestConfig):
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     # Ingestion only appends: DuckDB need not keep the written pages cached (its default
     # cache may grow to 80% of memory). Measured at 10M records: 1.89 -> 1.65 GB peak, same time.
-    with duckdb.connect(str(paths.warehouse_path()), config={"memory_limit": "512MB"}) as con:
+    with retry_only_if_transient("ingestion"), \
+            duckdb.connect(str(paths.warehouse_path()), config={"memory_limit": "512MB"}) as con:
         summary = ingest_landing(con, paths.landing_dir(), forces, reparse=config.reparse)
         counts = dict(con.execute(
             "select 'returns', count(*) from raw.returns where is_current union all "
