@@ -171,28 +171,34 @@ def test_second_run_with_identical_files_changes_nothing(first_run):
 
 
 def test_failed_quality_check_blocks_publishing(first_run):
-    """A return with an implausible count passes dbt but fails the GX marts suite: the run
-    fails, the failure names the expectation, column and row count, and the published file
-    is byte-for-byte the last good one."""
-    _, instance, data = first_run
+    """A check that is not per-return (here the raw tables suite: a table ends at or below its
+    header row) blocks everything: the run fails at once, without a retry, the failure names
+    the expectation, column and row count, and the published file is byte-for-byte the last
+    good one. (A return failing a per-return check is quarantined alone and the others are
+    published: tests/e2e/test_per_return_checks.py.)"""
+    import duckdb
+
+    _, instance, _ = first_run
     before = sha(paths.published_db_path())
-    bad = data / "landing" / "dorset" / "typo.csv"
-    bad.parent.mkdir()
-    bad.write_text("Financial Year,Offence,Count\n2023/24,46,5000000\n", encoding="utf-8")
+    where = "return_id like 'durham/%' and table_id = 0"
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        (last_row,) = con.execute(f"select last_row from raw.tables where {where}").fetchone()
+        con.execute(f"update raw.tables set last_row = 0 where {where}")
     try:
         result = pipeline.run(instance)
         assert not result.success
+        assert [e.step_key for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"] == []
         failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-        assert set(failed) == {"gx_marts_community_resolutions_by_offence", "gx_marts_community_resolutions_by_nationality"}
-        failures = failed["gx_marts_community_resolutions_by_offence"].metadata["failures"].value
-        assert failures == [{"expectation": "expect_column_values_to_be_between", "column": "count_high",
-                             "unexpected_rows": 1, "unexpected_percent": pytest.approx(100 / 27), "sample": ["5000000"]}]
+        assert set(failed) == {"gx_raw_tables"}
+        (failure,) = failed["gx_raw_tables"].metadata["failures"].value
+        assert (failure["expectation"], failure["column"], failure["unexpected_rows"]) == (
+            "expect_column_pair_values_a_to_be_greater_than_b", "last_row", 1)
         assert sha(paths.published_db_path()) == before
-        skipped = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-        assert "published/marts" not in skipped
+        built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+        assert "published/marts" not in built
     finally:
-        bad.unlink()
-        bad.parent.rmdir()
+        with duckdb.connect(str(paths.warehouse_path())) as con:
+            con.execute(f"update raw.tables set last_row = ? where {where}", [last_row])
 
 
 def test_a_lost_row_fails_the_conservation_check_and_blocks_publishing(first_run):

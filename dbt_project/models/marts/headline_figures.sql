@@ -39,7 +39,9 @@ select
     count(distinct force_name) filter (where count_high > 0 and victim_age_low <= 16 and victim_age_high >= 13) as forces_contributing,
     round(coalesce(sum(total_low) filter (where nationality_category = 'unknown' and victim_age_low >= 13 and victim_age_high <= 16), 0)
           / nullif(sum(total_low) filter (where victim_age_low >= 13 and victim_age_high <= 16), 0), 4) as share_nationality_not_recorded,
-    'HO class 20A (sexual assault on a female aged 13 and over) with the victim''s age known to lie within 13 to 16 (low); high adds every 20A whose victim age is unknown or overlaps 13 to 16. Only some forces give victim age, so the low value is the claim: "at least".' as definition
+    'HO class 20A (sexual assault on a female aged 13 and over) with the victim''s age known to lie within 13 to 16 (low); high adds every 20A whose victim age is unknown or overlaps 13 to 16. Only some forces give victim age, so the low value is the claim: "at least".' as definition,
+    {{ headline_verification('victim_age_low >= 13 and victim_age_high <= 16',
+                             'victim_age_low is null or (victim_age_low <= 16 and victim_age_high >= 13)') }}
 from {{ ref('int_community_resolution_groups') }}
 where in_offence_view and ho_offence_code = '20A'
 union all
