@@ -14,8 +14,10 @@ ingested_at), so a card never mixes a new reading with an old build.
 
 A return profile line `approved: <sha256 of the file>` approves the reading of that file
 version (the reader makes its unverified tables 'profile'): the card says 'approved by
-profile', or, when the sha256 is another file's, that the approval does not hold for it. Plain Python (no Dagster): the raw asset attaches
-cards to its materializations and publish.py writes them beside the marts.
+profile', or, when the sha256 is another file's, that the approval does not hold for it.
+
+Plain Python (no Dagster): the raw asset attaches cards to its materializations and
+publish.py writes them beside the marts.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ CELL_CHARS = 40  # a cell of the rows grid
 TEXT_CHARS = 240  # a heading, note, title or check
 REASON_CHARS = 8000  # a quarantine reason is shown in full up to this
 MAX_CARD_CHARS = 40_000  # past this, remaining tables get one line each
+MAX_TABLE_LINES = 50  # one-line tables listed at most
 
 NO_FORCE_FOLDER = "_landing_root"  # as partitions.ROOT_PARTITION (not imported: it brings Dagster in)
 
@@ -83,12 +86,6 @@ def _bounds(low, high) -> str:
     if low is None or high is None:
         return "not summed"
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
-
-
-def _rows_span(rows: list[int]) -> str:
-    if not rows:
-        return ""
-    return f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}–{rows[-1]}"
 
 
 def _relations(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
@@ -286,10 +283,12 @@ def _render(con: duckdb.DuckDBPyConnection, return_id: str, dbt: bool = True) ->
         shown += 1
     if shown < len(tables):
         out += [f"## {len(tables) - shown} more tables (one line each)", ""]
-        for t in tables[shown:]:
+        for t in tables[shown:shown + MAX_TABLE_LINES]:
             out.append(f"- table {t['table_id'] + 1}: {_where(t)}, {t.get('shape')}, sums "
                        f"{_bounds(t.get('data_low'), t.get('data_high'))}, "
                        f"{_table_verification(t, roles.get(t['table_id']))}")
+        if len(tables) - shown > MAX_TABLE_LINES:
+            out.append(f"- … and {len(tables) - shown - MAX_TABLE_LINES} more tables")
         out.append("")
     return "\n".join(out).rstrip() + "\n", facts_of_header
 

@@ -184,3 +184,23 @@ def test_a_sixty_column_sheet_makes_a_small_card_that_text_cannot_break(tmp_path
     assert rows[3] == ("data", ["2023/24", "Theft | from <b>shop</b> lifting", "1", "2", "0", "1", "2", "0", "1", "2",
                                 "0", "1"])
     assert not re.search(r"(?<!\\)<", card)  # every '<' escaped: '\<b>' shows as text, never as HTML
+
+
+def test_past_twelve_tables_a_card_lists_the_rest_one_line_each(tmp_path):
+    """15 tables split by blank rows (2010/11 to 2024/25, counts i + 1 and 2): twelve in
+    full, three in one line each, with their sums."""
+    lines = []
+    for i in range(15):
+        year = f"{2010 + i}/{(11 + i) % 100:02d}"
+        lines += ["Financial Year,Offence,Number of community resolutions",
+                  f"{year},Shoplifting,{i + 1}", f"{year},Criminal damage,2", ""]
+    (tmp_path / "kent").mkdir()
+    (tmp_path / "kent" / "many.csv").write_text("\n".join(lines))
+    with duckdb.connect() as con:
+        ingest_landing(con, tmp_path)
+        card = card_of(con, "kent/many.csv")
+    assert card.count("\n## Table ") == 12
+    assert card.endswith("## 3 more tables (one line each)\n\n"
+                         "- table 13: header row 49, rows 50–52 below it, aggregate, sums 15, unverified\n"
+                         "- table 14: header row 53, rows 54–56 below it, aggregate, sums 16, unverified\n"
+                         "- table 15: header row 57, rows 58–59 below it, aggregate, sums 17, unverified\n")
