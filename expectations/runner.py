@@ -72,10 +72,8 @@ def _context():
     return context
 
 
-def validate_dataframe(df: pd.DataFrame, suite_name: str, table: str = "") -> SuiteOutcome:
-    context = _context()
-    asset_name = f"{suite_name}"
-    source = context.data_sources.add_or_update_pandas("duckdb_tables")
+def _batch(df: pd.DataFrame, asset_name: str):
+    source = _context().data_sources.add_or_update_pandas("duckdb_tables")
     try:
         asset = source.get_asset(asset_name)
     except LookupError:
@@ -84,7 +82,11 @@ def validate_dataframe(df: pd.DataFrame, suite_name: str, table: str = "") -> Su
         batch_def = asset.get_batch_definition("whole")
     except KeyError:
         batch_def = asset.add_batch_definition_whole_dataframe("whole")
-    batch = batch_def.get_batch(batch_parameters={"dataframe": df})
+    return batch_def.get_batch(batch_parameters={"dataframe": df})
+
+
+def validate_dataframe(df: pd.DataFrame, suite_name: str, table: str = "") -> SuiteOutcome:
+    batch = _batch(df, suite_name)
     result = batch.validate(load_suite(suite_name), result_format="SUMMARY")
     outcome = SuiteOutcome(suite=suite_name, table=table, rows=len(df), evaluated=len(result.results))
     for r in result.results:
@@ -109,3 +111,41 @@ def validate_dataframe(df: pd.DataFrame, suite_name: str, table: str = "") -> Su
 def validate_table(con: duckdb.DuckDBPyConnection, table: str, suite_name: str) -> SuiteOutcome:
     df = con.execute(f"select * from {table}").df()
     return validate_dataframe(df, suite_name, table)
+
+
+def per_return_expectations(suite_name: str) -> list[dict]:
+    """The suite's expectations marked `"meta": {"per_return": true}`: row-level tests of a
+    return's own figures, whose failing rows the pipeline traces to returns and quarantines
+    (orchestration/quarantine.py). The others test the whole table and block publishing."""
+    data = json.loads((SUITES_DIR / f"{suite_name}.json").read_text(encoding="utf-8"))
+    return [e for e in data["expectations"] if (e.get("meta") or {}).get("per_return")]
+
+
+def per_return_failures(df: pd.DataFrame, suite_name: str) -> list[tuple[ExpectationFailure, pd.DataFrame]]:
+    """Validate only the per-return expectations of a suite, each failure with every row it
+    failed on (GX's complete result lists the index of each unexpected row)."""
+    import great_expectations as gx
+
+    expectations = per_return_expectations(suite_name)
+    if not expectations or df.empty:
+        return []
+    batch = _batch(df, suite_name)
+    suite = gx.ExpectationSuite(name=f"{suite_name}.per_return", expectations=expectations)
+    result = batch.validate(suite, result_format="COMPLETE")
+    failures = []
+    for r in result.results:
+        if r.success:
+            continue
+        cfg, res = r.expectation_config, r.result or {}
+        if "unexpected_index_list" not in res:
+            raise ValueError(f"{suite_name}: {cfg.type} is marked per_return but is not a row-level expectation")
+        failure = ExpectationFailure(
+            expectation=cfg.type,
+            column=cfg.kwargs.get("column") or cfg.kwargs.get("column_A"),
+            unexpected_count=res.get("unexpected_count"),
+            unexpected_percent=res.get("unexpected_percent"),
+            sample=[str(v) for v in (res.get("partial_unexpected_list") or [])][:5],
+            kwargs={k: v for k, v in cfg.kwargs.items() if k not in ("batch_id", "meta")},
+        )
+        failures.append((failure, df.loc[res["unexpected_index_list"]]))
+    return failures

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -104,11 +105,14 @@ def _dicts(cur) -> list[dict]:
 def card_path(force_slug: str | None, source_file: str) -> PurePosixPath:
     """Where a return's card goes under data/published/cards/: <force-slug>/<file name>.md
     (files dropped straight into the landing folder under _landing_root/)."""
-    parts = PurePosixPath(source_file).parts
+    parts = list(PurePosixPath(source_file).parts)
     if force_slug and parts and parts[0] == force_slug:
         parts = parts[1:]
-    name = "/".join(parts) or source_file
-    return PurePosixPath(force_slug or NO_FORCE_FOLDER) / f"{name}.md"
+    parts = parts or [source_file]
+    name = parts[-1] + ".md"
+    if len(name.encode()) > 255:  # a file system's limit: a name near it cannot take '.md'
+        name = name.encode()[:180].decode(errors="ignore") + f"…{hashlib.sha256(name.encode()).hexdigest()[:12]}.md"
+    return PurePosixPath(force_slug or NO_FORCE_FOLDER, *parts[:-1], name)
 
 
 # --- approval ----------------------------------------------------------------------------

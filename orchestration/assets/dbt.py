@@ -1,18 +1,33 @@
 """dbt models as Dagster assets: staging, intermediate and marts, one lineage graph with raw."""
 
 import hashlib
+import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AutomationCondition
+import duckdb
+from dagster import (
+    AssetCheckResult,
+    AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
+    AssetObservation,
+    AssetSpec,
+    AutomationCondition,
+    Failure,
+    MetadataValue,
+    Output,
+)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from .. import paths
+from .. import paths, quarantine
+from ..failures import is_transient, retry_only_if_transient
 from .raw import POOL, WRITER_RETRY
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
@@ -69,15 +84,152 @@ def _digest_file() -> Path:
     return paths.warehouse_path().with_name("dbt_models.sha256")
 
 
+# The table the per-return checks write and int_returns reads (a dbt source): shown in the
+# lineage; the dbt step writes it, so it has no materialization of its own.
+check_quarantine = AssetSpec(
+    key=AssetKey(["raw", "check_quarantine"]),
+    description="Returns a per-return check (dbt test or Great Expectations expectation) failed on in the "
+                "last build, with the check and the failing rows: written by the dbt step before it rebuilds "
+                "the models from int_returns on, emptied before each full build (orchestration/quarantine.py).",
+    group_name="raw",
+    kinds={"duckdb"},
+)
+
+INT_RETURNS = "model.community_resolutions.int_returns"
+# dbt statuses of a node that built, or a test that passed (a warning does not block)
+DBT_OK = {"success", "pass", "warn", "skipped", "no-op"}
+
+
+@dataclass
+class _Build:
+    """One `dbt build`: its Dagster events (kept, not yet yielded), dbt's results and error."""
+
+    events: dict
+    results: list[dict]
+    error: Exception | None
+    manifest: Mapping[str, Any]
+
+
+def _event_key(event) -> tuple:
+    """What an event is about, so a rebuild's event replaces the first build's."""
+    if isinstance(event, Output):
+        return ("output", event.output_name)
+    if isinstance(event, AssetCheckResult):
+        return ("check", event.asset_key, event.check_name)
+    if isinstance(event, AssetObservation):
+        return ("observation", event.asset_key, str(event.metadata.get("unique_id")))
+    if isinstance(event, AssetMaterialization):
+        return ("materialization", event.asset_key)
+    return ("other", id(event))
+
+
+def _dbt(context: AssetExecutionContext, dbt: DbtCliResource, args: list[str]) -> _Build:
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    events = {_event_key(e): e for e in invocation.stream()}
+    run_results = invocation.target_path / "run_results.json"
+    results = json.loads(run_results.read_text())["results"] if run_results.exists() else []
+    return _Build(events, results, invocation.get_error(), invocation.manifest)
+
+
+def _blocking_problems(build: _Build) -> list[str]:
+    """What failed in a build, other than per-return tests. A transient error (a lock, I/O,
+    a full disk) is raised instead, for the step's RetryPolicy to run it again."""
+    problems = [r for r in build.results if r["status"] not in DBT_OK]
+    if build.error is not None and not problems:  # dbt stopped before running a node: compile error, lock, ...
+        messages = blocking = [str(getattr(build.error, "description", None) or build.error)]
+    else:
+        messages = [f"{r['unique_id']}: {r['status']}: {r.get('message') or ''}" for r in problems]
+        blocking = [m for r, m in zip(problems, messages) if not (
+            r["status"] == "fail" and quarantine.is_per_return_test(build.manifest["nodes"].get(r["unique_id"], {})))]
+    if any(is_transient(m) for m in messages):
+        raise RuntimeError("dbt build failed on a transient error (retried): " + " | ".join(messages)[:2000])
+    return blocking
+
+
+def _not_rebuilt(manifest: Mapping[str, Any], builds: list[_Build]) -> list[str]:
+    """The nodes of the first build a quarantine cannot change: all but int_returns, the
+    nodes that did not succeed in a build, and everything downstream of them."""
+    redo = [INT_RETURNS, *(r["unique_id"] for b in builds for r in b.results if r["status"] not in {"success", "pass", "warn"})]
+    affected: set[str] = set()
+    while redo:
+        node = redo.pop()
+        if node not in affected:
+            affected.add(node)
+            redo.extend(manifest["child_map"].get(node, []))
+    nodes = [manifest["nodes"].get(r["unique_id"], {}) for r in builds[0].results if r["unique_id"] not in affected]
+    return sorted(n["name"] for n in nodes if n.get("resource_type") in ("model", "seed", "snapshot", "test"))
+
+
+def _built_marts(build: _Build) -> list[str]:
+    """The suites with per-return expectations whose mart this build (re)built."""
+    built = {key[1] for key in build.events if key[0] == "output"}
+    return [suite for suite, (table, _, _) in quarantine.TRACES.items()
+            if AssetKey(table.split(".")).to_python_identifier() in built]
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseTranslator(), pool=POOL, retry_policy=WRITER_RETRY)
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and dbt tests; a failing dbt test fails the step. With
-    `--full-refresh` when the models' SQL changed since the last successful build."""
+    """`dbt build`: seeds, models and dbt tests, with `--full-refresh` when the models' SQL
+    changed since the last successful build. A per-return check (orchestration/quarantine.py)
+    that fails quarantines the returns it names and the models from int_returns on are built
+    again; any other failing test, a compile error or the same per-return check failing
+    again fails the step at once. Only a transient error (a lock, I/O, a full disk) is retried."""
     os.environ.update(paths.dbt_env())
     digest, stored = models_digest(), _digest_file()
     args = ["build"]
     if not stored.exists() or stored.read_text().strip() != digest:
         context.log.info("The models' SQL changed since the last build (or none is recorded): dbt build --full-refresh")
         args.append("--full-refresh")
-    yield from dbt.cli(args, context=context).stream()
+    if set(context.selected_asset_keys) == set(context.assets_def.keys):  # a full build checks every return afresh
+        with retry_only_if_transient("emptying raw.check_quarantine"), duckdb.connect(str(paths.warehouse_path())) as con:
+            quarantine.clear(con)
+
+    builds = [_dbt(context, dbt, args)]
+    build, events, quarantined = builds[0], dict(builds[0].events), {}
+    while True:
+        problems = _blocking_problems(build)
+        if problems:
+            yield from events.values()
+            raise Failure(description="dbt build failed (not retried: it would fail the same way):\n" + "\n".join(problems),
+                          allow_retries=False)
+        with retry_only_if_transient("tracing per-return check failures"), \
+                duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
+            try:
+                failures = quarantine.dbt_test_failures(con, build.results, build.manifest)
+                if not failures and build.error is None:  # the marts are built: their per-return expectations
+                    failures = quarantine.gx_failures(con, _built_marts(build))
+            except quarantine.UntracedFailure as exc:
+                yield from events.values()
+                raise Failure(description=str(exc), allow_retries=False) from exc
+        if not failures:
+            break
+        again = sorted({f.check_name for f in failures} & set(quarantined))
+        if again:
+            yield from events.values()
+            raise Failure(
+                description=f"{', '.join(again)} still failed after the returns it named were quarantined and the models "
+                            f"rebuilt (not retried): {'; '.join(f'{f.return_id}: {f.detail}' for f in failures)}",
+                allow_retries=False)
+        with retry_only_if_transient("recording per-return check failures"), duckdb.connect(str(paths.warehouse_path())) as con:
+            quarantine.record(con, failures)
+        for f in failures:
+            context.log.warning(f"quarantined {f.return_id}: failed the check {f.check_name}: {f.detail}")
+            quarantined.setdefault(f.check_name, []).append(f)
+        unchanged = _not_rebuilt(build.manifest, builds)
+        # cautious: a test is left out only when all its parents are (dbt's default leaves out a
+        # test when any parent is, such as a per-return test reading int_returns and a staging model)
+        build = _dbt(context, dbt, ["build", "--indirect-selection", "cautious",
+                                    *(["--exclude", " ".join(unchanged)] if unchanged else [])])
+        builds.append(build)
+        events.update(build.events)
+
+    if quarantined:  # shown on int_returns' materialization in the UI
+        key = ("output", AssetKey(["intermediate", "int_returns"]).to_python_identifier())
+        if key in events:
+            events[key] = Output(value=None, output_name=key[1], metadata={
+                **events[key].metadata,
+                "quarantined_by_checks": MetadataValue.json(
+                    [{"return_id": f.return_id, "check": f.check_name, "detail": f.detail}
+                     for fs in quarantined.values() for f in fs])})
+    yield from events.values()
     stored.write_text(digest + "\n")  # only reached when dbt succeeded

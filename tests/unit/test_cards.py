@@ -144,6 +144,8 @@ def test_card_paths():
     assert str(card_path("durham", "durham/FOI 1.csv")) == "durham/FOI 1.csv.md"
     assert str(card_path("durham", "durham/2024/a.csv")) == "durham/2024/a.csv.md"
     assert str(card_path("", "loose.csv")) == "_landing_root/loose.csv.md"
+    long = card_path("kent", "kent/" + "é" * 126 + ".csv")  # 256 bytes: no room for '.md'
+    assert len(long.name.encode()) <= 255 and long.name.startswith("é" * 90) and long.suffix == ".md"
 
 
 def test_write_cards_writes_one_card_per_current_return_and_an_index(con, tmp_path):
