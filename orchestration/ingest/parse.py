@@ -173,11 +173,27 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
             f"{landing.source_file}: {detail}: expected column names such as 'Offence', 'Nationality', "
             "'Outcome', 'Financial Year', 'Count' (add a return profile if the headers are unusual)",
         )
+    _other_subjects(parsed)
     table_problems = [p for t in parsed.tables for p in t.problems]
     if table_problems:
         return _quarantine(parsed, f"{landing.source_file}: " + "; ".join(dict.fromkeys(table_problems)))
     _approve(parsed, profile)
     return parsed
+
+
+def _other_subjects(parsed: ParsedReturn) -> None:
+    """A table with no outcome column whose title says it counts something else (all
+    crimes) is refused on its own. Beside a table with an outcome column it is that
+    table's population of every outcome (a year table of all crimes above the record
+    list): kept, never counted, and dbt checks it against that table's outcomes."""
+    if not any(t.subject == "outcome column" and not t.problems for t in parsed.tables):
+        return
+    for t in parsed.tables:
+        if t.subject.startswith("other: ") and len(t.problems) == 1:
+            t.problems.clear()
+            t.counted = False
+            t.checks.append(f"its title says it counts {t.subject[7:]!r}, not community resolutions: kept to check the "
+                            "outcome table's count of every outcome, never added")
 
 
 def _approve(parsed: ParsedReturn, profile: dict) -> None:

@@ -208,6 +208,7 @@ def subject(table: Table, context: str) -> None:
         return
     other = _OTHER_SUBJECT.search(" ".join([table.title, context]))
     if other:
+        table.subject = f"other: {other.group(0).lower()}"  # parse.py may keep it as a check of an outcome table
         table.problems.append(
             f"{table.where()}the table has no outcome column and its title or name says it counts '{other.group(0)}' "
             f"({(table.title or context)[:120]!r}): expected community resolutions only, or an outcome column")

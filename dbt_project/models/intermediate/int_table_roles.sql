@@ -83,7 +83,7 @@ views as (
         n.has_offence or not bool_or(n.has_offence) over (partition by n.force_slug) as in_offence_view,
         n.has_nationality or not bool_or(n.has_nationality) over (partition by n.force_slug) as in_nationality_view
     from named as n
-    where n.reader_counted and n.return_id not in (select return_id from superseded)
+    where (n.reader_counted or n.subject like 'other:%') and n.return_id not in (select return_id from superseded)
 ),
 
 -- periods of two tables that overlap: the same label, or days in common (2023 and 2022/23)
@@ -110,6 +110,7 @@ pairs as (
         a.sha256 = b.sha256 and a.return_id <> b.return_id as same_file,
         a.no_period or b.no_period as whole,
         a.has_outcome as a_has_outcome, b.has_outcome as b_has_outcome,
+        a.subject like 'other:%' or b.subject like 'other:%' as other_subject,
         {{ bounds_text('a.cr_low', 'a.cr_high') }} || ' against ' || {{ bounds_text('b.cr_low', 'b.cr_high') }} as totals_text,
         (a.no_period or list_has_all(a.period_list, b.period_list)) as a_covers_b,
         (b.no_period or list_has_all(b.period_list, a.period_list)) as b_covers_a,
@@ -154,6 +155,7 @@ verdicts as (
         any_value(a_views_cover_b) as a_views_cover_b, any_value(b_views_cover_a) as b_views_cover_a,
         any_value(totals_text) as totals_text,
         any_value(same_file) as same_file,
+        any_value(other_subject) as other_subject,
         any_value(mismatched) as mismatched, any_value(mismatched_periods) as mismatched_periods,
         bool_and(a_cr_low <= b_cr_high and b_cr_low <= a_cr_high) as agree,
         -- a table without an outcome column matching the other's count of every outcome
@@ -175,7 +177,8 @@ judged as (
         agree and a_covers_b and a_views_cover_b and (not b_covers_a or a_rank < b_rank) as a_dominates,
         agree and b_covers_a and b_views_cover_a and (not a_covers_b or b_rank < a_rank) as b_dominates,
         case
-            when not agree and not a_counts_all and not b_counts_all then
+            -- a table titled as counting something else never conflicts: it checks or is set aside
+            when not agree and not a_counts_all and not b_counts_all and not other_subject then
                 a_name || ' and ' || b_name || ' count one population but disagree: '
                 || first_disagreement || ' ' || numbers || ' community resolutions'
                 || case when first_disagreement <> 'all periods' then ' (in all ' || totals_text || ')' else '' end
@@ -215,12 +218,14 @@ set_aside_reasons as (
     select b_return as return_id, b_table as table_id,
            case when same_file then b_name || ' is a copy of ' || a_name || ' (the same content): not added twice'
                 else b_name || ' checks ' || a_name || ' (' || periods_compared || '): not added' end as reason
-    from conflicts where conflict is null and a_dominates and a_return not in (select return_id from conflicting_returns)
+    from conflicts where conflict is null and a_dominates and not other_subject
+        and a_return not in (select return_id from conflicting_returns)
     union all
     select a_return, a_table,
            case when same_file then a_name || ' is a copy of ' || b_name || ' (the same content): not added twice'
                 else a_name || ' checks ' || b_name || ' (' || periods_compared || '): not added' end
-    from conflicts where conflict is null and b_dominates and b_return not in (select return_id from conflicting_returns)
+    from conflicts where conflict is null and b_dominates and not other_subject
+        and b_return not in (select return_id from conflicting_returns)
     union all
     select a_return, a_table, a_name || ' counts every outcome (it matches the outcomes of ' || b_name
         || '), not community resolutions: not added'
@@ -283,6 +288,8 @@ select
     end as verification,
     pb.agrees_with,
     case
+        when n.subject like 'other:%' then coalesce(s.reason, n.table_name || ' counts ' || substr(n.subject, 8)
+            || ' (its title says), not community resolutions: not added')
         when not n.reader_counted then 'a view that checks the table it belongs to (the reader''s reading card says which): not added'
         else s.reason
     end as set_aside_reason,
