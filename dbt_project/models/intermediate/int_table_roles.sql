@@ -45,6 +45,7 @@ tables as (
         t.reader_counted,
         t.reader_verification,
         t.subject,
+        t.header_row,
         bool_or(p.has_offence) as has_offence,
         bool_or(p.has_nationality) as has_nationality,
         bool_or(p.has_outcome) as has_outcome,
@@ -66,6 +67,8 @@ named as (
     select
         *,
         source_file || case when sheet <> '' then ' sheet ''' || sheet || '''' else '' end
+            || case when count(*) over (partition by return_id, sheet) > 1 and label is null
+                    then ' table at row ' || header_row else '' end
             || coalesce(' ' || label, '') as table_name,
         -- more detail first: records before aggregates, offence with nationality before either alone
         row_number() over (
