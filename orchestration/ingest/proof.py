@@ -26,6 +26,7 @@ from .columns import column_letter
 from .counts import ZERO, Bounds, count_bounds
 from .shape import Table, label_columns
 
+MAX_PIVOT_ROWS = 5000  # a pivot pasted as values is small; the search for group rows is quadratic
 _STATED_TOTAL = re.compile(r"\b(?:grand )?total\b[^0-9]{0,40}?(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
 
 
@@ -76,7 +77,7 @@ def find_group_rows(table: Table, rows: dict[int, list[str]], data_rows: list[in
     stands behind it, or, with none, a 'Row Labels' heading and most groups of two rows
     or more (a single row under a group equals it by construction)."""
     cols = count_columns(table)
-    if not cols or len(data_rows) < 4:
+    if not cols or not 4 <= len(data_rows) <= MAX_PIVOT_ROWS:
         return []
     pivot_heading = any("row labels" in h.lower() for h in table.headers)
     if not (pivot_heading or has_grand_total):
