@@ -9,6 +9,7 @@ raw.rows     every row of every sheet, every cell as text, with its kind
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,8 @@ create table if not exists raw.returns (
     return_id varchar primary key, force_slug varchar, source_file varchar, file_name varchar,
     sha256 varchar, size_bytes bigint, file_format varchar, encoding varchar,
     status varchar, reason varchar, n_tables integer, rows_read bigint, profile varchar,
-    ingested_at timestamp, is_current boolean, parser_version integer, warnings varchar, supersedes varchar[]
+    ingested_at timestamp, is_current boolean, parser_version integer, warnings varchar, supersedes varchar[],
+    profile_sha256 varchar
 );
 create table if not exists raw.tables (
     return_id varchar, table_id integer, sheet varchar, header_row integer, last_row integer,
@@ -57,6 +59,7 @@ create table if not exists raw.tables (
 alter table raw.returns add column if not exists parser_version integer;
 alter table raw.returns add column if not exists warnings varchar;
 alter table raw.returns add column if not exists supersedes varchar[];
+alter table raw.returns add column if not exists profile_sha256 varchar;
 alter table raw.tables add column if not exists personal_data_cols integer[];
 alter table raw.tables add column if not exists header_rows integer;
 alter table raw.tables add column if not exists across_role2 varchar;
@@ -92,6 +95,14 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
 
 
+def profile_digest(lf: LandingFile) -> str | None:
+    """sha256 of the file's return profile, or None without one."""
+    try:
+        return hashlib.sha256(lf.profile_path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
@@ -123,11 +134,12 @@ def write_return(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, now: dt.d
         con.execute(
             "insert into raw.returns (return_id, force_slug, source_file, file_name, sha256, size_bytes, file_format, "
             "encoding, status, reason, n_tables, rows_read, profile, ingested_at, is_current, parser_version, warnings, "
-            "supersedes) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
+            "supersedes, profile_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?)",
             [lf.return_id, lf.force_slug, lf.source_file, lf.path.name, lf.sha256, lf.size_bytes,
              parsed.file_format, parsed.encoding, parsed.status, parsed.reason, len(parsed.tables),
              parsed.rows_read, str(parsed.profile) if parsed.profile else None, now, PARSER_VERSION,
-             "\n".join(parsed.warnings) or None, (parsed.profile or {}).get("supersedes") or None],
+             "\n".join(parsed.warnings) or None, (parsed.profile or {}).get("supersedes") or None,
+             profile_digest(lf)],
         )
         for tid, t in enumerate(parsed.tables):
             values = {
@@ -176,17 +188,22 @@ def ingest_landing(
     summary = IngestSummary()
     in_scope = (lambda slug: True) if forces is None else (lambda slug: slug in forces)
     stored = {
-        rid: (current, version)
-        for rid, slug, current, version in con.execute(
-            "select return_id, force_slug, is_current, parser_version from raw.returns").fetchall()
+        rid: (current, version, profile)
+        for rid, slug, current, version, profile in con.execute(
+            "select return_id, force_slug, is_current, parser_version, profile_sha256 from raw.returns").fetchall()
         if in_scope(slug)
     }
-    known = {rid for rid, (current, version) in stored.items()
-             if current and version == PARSER_VERSION and not reparse}
     files: list[LandingFile] = discover(landing_dir, forces)
+
+    def fresh(lf: LandingFile) -> bool:
+        """Stored by this parser version, with the return profile it has now (an edited
+        profile, an approval say, reads the file again)."""
+        entry = stored.get(lf.return_id)
+        return entry is not None and entry[1] == PARSER_VERSION and entry[2] == profile_digest(lf) and not reparse
+
+    known = {lf.return_id for lf in files if fresh(lf) and stored[lf.return_id][0]}
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    to_parse = {lf.return_id: lf for lf in files if lf.return_id not in known
-                and not (lf.return_id in stored and stored[lf.return_id][1] == PARSER_VERSION and not reparse)}
+    to_parse = {lf.return_id: lf for lf in files if not fresh(lf)}
     xlsx = [lf.path for lf in to_parse.values() if lf.path.suffix.lower() == ".xlsx" and not lf.path.is_symlink()]
     with XlsxPrescan(xlsx, ReadLimits.from_env()) as prescan:
         # the CSVs first: meanwhile the second process checks the workbooks
@@ -206,7 +223,7 @@ def ingest_landing(
                 summary.quarantined[lf.return_id] = parsed.reason or ""
             summary.warnings.extend(parsed.warnings)
     present = {lf.return_id for lf in files}
-    for rid in sorted({rid for rid, (current, _) in stored.items() if current} - present):
+    for rid in sorted({rid for rid, (current, _, _) in stored.items() if current} - present):
         con.execute("update raw.returns set is_current = false where return_id = ?", [rid])
         summary.retired.append(rid)
     return summary

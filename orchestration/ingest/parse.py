@@ -11,7 +11,7 @@ detection cannot:
     across: nationality            # what unrecognised headings of columns across are
     record_level: true             # each row is one community resolution (numbers beside are not counts)
     pin_withheld: false            # the totals are rounded: never narrow withheld cells from them
-    approved: <sha256 of the file> # a person checked the reading card: unverified tables become 'profile'
+    approved: "3f9c07b21e4a"       # the file's sha256 (12+ hex digits, quoted): a person checked the reading card
     supersedes: [old file.xlsx]    # this file replaces those files of the same force (they are not counted)
 
 A refusal is a file named `refusal.yaml` in the force's folder:
@@ -23,6 +23,7 @@ A refusal is a file named `refusal.yaml` in the force's folder:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,10 @@ def load_profile(path: Path) -> dict | None:
     if not isinstance(supersedes, list) or not all(isinstance(f, str) for f in supersedes):
         raise ProfileError(f"{path.name}: 'supersedes' is {supersedes!r}: expected a file name or a list of them")
     profile["supersedes"] = supersedes
+    approved = profile.get("approved")
+    if approved is not None and not (isinstance(approved, str) and re.fullmatch(r"[0-9a-fA-F]{12,64}", approved.strip())):
+        raise ProfileError(f"{path.name}: 'approved' is {approved!r}: expected the file's sha256 (at least its first 12 "
+                           "hex digits) in quotes, as the reading card shows it")
     return profile
 
 

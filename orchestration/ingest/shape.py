@@ -263,8 +263,14 @@ _TITLE_PERIOD = re.compile(r"\b(?:fy\s*)?(20\d{2}\s*[/\-–]\s*(?:20)?\d{2})\b",
 
 
 def period_in_title(title: str) -> str | None:
-    """A single financial year named in a title block ("... issued in 2022/23")."""
-    found = {m.group(1).replace(" ", "") for m in _TITLE_PERIOD.finditer(title)}
+    """A single financial year named in a title block ("... issued in 2022/23"): its two
+    years follow each other, so '1 April 2022 - 31 March 2025' names none."""
+    found = set()
+    for m in _TITLE_PERIOD.finditer(title):
+        text = m.group(1).replace(" ", "")
+        start, end = re.split(r"[/\-–]", text)
+        if int(end) % 100 == (int(start) + 1) % 100:
+            found.add(text)
     return found.pop() if len(found) == 1 else None
 
 

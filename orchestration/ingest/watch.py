@@ -5,21 +5,23 @@ or mtime moved since the previous look is still being written (or was just dropp
 is reported only once it has stayed the same for one whole interval. A settled file is
 reported when its sha256 differs from the one last reported (new or corrected), so a
 touched but identical file triggers nothing. A removed file that had been reported is
-reported too, so its force's partition retires it.
+reported too, so its force's partition retires it. A return profile (`<file>.profile.yaml`)
+is watched like a return: editing it (an approval, a column role) re-reads its force.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .landing import is_return_file, sha256_of
+from .landing import PROFILE_SUFFIX, is_return_file, sha256_of
 
 
 def scan(landing_dir: Path, previous: dict[str, dict]) -> tuple[set[str], dict[str, dict]]:
     """Return (force slugs to ingest, new state). Slug '' means the landing folder root."""
     changed: set[str] = set()
     state: dict[str, dict] = {}
-    paths = sorted(p for p in landing_dir.rglob("*") if is_return_file(p)) if landing_dir.exists() else []
+    paths = sorted(p for p in landing_dir.rglob("*") if is_return_file(p) or p.name.endswith(PROFILE_SUFFIX)) \
+        if landing_dir.exists() else []
     for path in paths:
         rel = path.relative_to(landing_dir)
         key = rel.as_posix()

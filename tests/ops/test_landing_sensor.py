@@ -69,11 +69,22 @@ def test_removed_file_is_reported_for_its_force(tmp_path):
     assert tick(tmp_path, cursor)[0] == set()
 
 
-def test_profiles_and_hidden_files_are_not_returns(tmp_path):
-    write(tmp_path / "durham" / "a.csv.profile.yaml", "header_row: 2\n")
+def test_hidden_files_are_not_returns(tmp_path):
     write(tmp_path / "durham" / ".~lock.a.csv#", "lock")
     _, cursor = tick(tmp_path, None)
     assert tick(tmp_path, cursor)[0] == set()
+
+
+def test_an_edited_profile_reads_its_force_again(tmp_path):
+    """An approval or a column role added to a return profile must reach the reading."""
+    write(tmp_path / "durham" / "a.csv", "Offence,Count\nTheft,3\n")
+    write(tmp_path / "durham" / "a.csv.profile.yaml", "header_row: 1\n")
+    _, cursor = tick(tmp_path, None)
+    changed, cursor = tick(tmp_path, cursor)
+    assert changed == {"durham"}
+    write(tmp_path / "durham" / "a.csv.profile.yaml", "header_row: 1\napproved: 0123456789ab\n")
+    _, cursor = tick(tmp_path, cursor)  # changed since the last look: not settled yet
+    assert tick(tmp_path, cursor)[0] == {"durham"}
 
 
 @pytest.fixture

@@ -119,3 +119,31 @@ def test_partition_keys_never_reach_outside_the_landing_folder(tmp_path):
             assert summary.ingested == [] and summary.unchanged == []
         assert con.execute("select count(*) from raw.returns").fetchone() == (0,)
         assert ingest_landing(con, landing, {"kent"}).ingested == ["kent/r.csv#" + discover(landing)[0].sha256[:12]]
+
+
+def test_an_approval_added_later_reads_the_file_again(tmp_path):
+    """A person checks the reading card, then approves it in the profile: the stored return
+    must be read again for the approval to count; an approval of other content approves
+    nothing and says so."""
+    import duckdb
+
+    from orchestration.ingest.landing import sha256_of
+    from orchestration.ingest.load import ingest_landing
+
+    d = tmp_path / "landing" / "durham"
+    d.mkdir(parents=True)
+    (d / "cr.csv").write_text("Offence,Count\nShoplifting,3\nHarassment,1\n")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ingest_landing(con, tmp_path / "landing")
+    verification = "select verification from raw.tables join raw.returns using (return_id) where is_current"
+    assert con.execute(verification).fetchall() == [("unverified",)]
+    (d / "cr.csv.profile.yaml").write_text("approved: '0123456789abcdef'\n")
+    summary = ingest_landing(con, tmp_path / "landing")
+    assert len(summary.ingested) == 1 and con.execute(verification).fetchall() == [("unverified",)]
+    assert "the approval is for other content" in summary.warnings[0]
+    (d / "cr.csv.profile.yaml").write_text(f"approved: {sha256_of(d / 'cr.csv')}\n")
+    ingest_landing(con, tmp_path / "landing")
+    assert con.execute(verification).fetchall() == [("profile",)]
+    assert ingest_landing(con, tmp_path / "landing").unchanged  # nothing changed since: not read again
+    (d / "cr.csv.profile.yaml").write_text("approved: 0000000000000000\n")  # YAML reads a number: refused
+    assert "'approved' is 0: expected the file's sha256" in ingest_landing(con, tmp_path / "landing").quarantined.popitem()[1]
