@@ -6,14 +6,14 @@ from pathlib import Path
 
 from dagster import Definitions, in_process_executor
 
-from .assets.dbt import WarehouseDbtCli, check_quarantine, dbt_project, warehouse_dbt_models
+from .assets.dbt import WarehouseDbtCli, dbt_project, warehouse_dbt_models
 from .assets.publish import published_marts
 from .assets.raw import landing, raw_returns
 from .checks import gx_checks, rows_conserved
 from .sensors import automation_sensor, full_refresh_job, ingest_force_job, landing_sensor, weekly_full_refresh
 
 defs = Definitions(
-    assets=[landing, raw_returns, check_quarantine, warehouse_dbt_models, published_marts],
+    assets=[landing, raw_returns, warehouse_dbt_models, published_marts],
     asset_checks=[*gx_checks, rows_conserved],
     jobs=[ingest_force_job, full_refresh_job],
     sensors=[landing_sensor, automation_sensor],

@@ -17,7 +17,6 @@ from dagster import (
     AssetKey,
     AssetMaterialization,
     AssetObservation,
-    AssetSpec,
     AutomationCondition,
     Failure,
     MetadataValue,
@@ -83,17 +82,6 @@ def models_digest() -> str:
 def _digest_file() -> Path:
     return paths.warehouse_path().with_name("dbt_models.sha256")
 
-
-# The table the per-return checks write and int_returns reads (a dbt source): shown in the
-# lineage; the dbt step writes it, so it has no materialization of its own.
-check_quarantine = AssetSpec(
-    key=AssetKey(["raw", "check_quarantine"]),
-    description="Returns a per-return check (dbt test or Great Expectations expectation) failed on in the "
-                "last build, with the check and the failing rows: written by the dbt step before it rebuilds "
-                "the models from int_returns on, emptied before each full build (orchestration/quarantine.py).",
-    group_name="raw",
-    kinds={"duckdb"},
-)
 
 INT_RETURNS = "model.community_resolutions.int_returns"
 # dbt statuses of a node that built, or a test that passed (a warning does not block)
