@@ -100,11 +100,9 @@ class BulkSheet:
         visit = [i for i in wanted if i < head or i in can_start]
         return find_tables_in(self.name, rows, self.n_rows, visit, forced_header_row)
 
-    def body(self, table: Table, n: int) -> list[list[str]]:
-        """The first n rows of the table below its header."""
-        first = table.first_data_row - 1
-        rows = self.rows_at(list(range(first, min(table.last_row, first + n))))
-        return [rows[r] for r in sorted(rows)]
+    def window(self, start: int, stop: int) -> dict[int, list[str]]:
+        """Rows start .. stop - 1 (0-based), as the row-by-row path holds them."""
+        return self.rows_at(list(range(max(start, 0), min(stop, self.n_rows))))
 
     def all_rows(self) -> list[list[str]]:
         rows = self.rows_at(list(range(self.n_rows)))

@@ -137,7 +137,7 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
     stack = [table.header_stack[c] if c < len(table.header_stack) else [""] for c in range(width)]
 
     # provisional roles from the bottom header text, to tell data rows from totals and notes
-    provisional = Table(table.sheet, table.header_row, table.headers, {})
+    provisional = Table(table.sheet, table.header_row, table.headers, {}, header_stack=table.header_stack)
     for c in range(1, width + 1):
         role = header_role(stack[c - 1][-1]) if stack[c - 1][-1] else None
         if role and role not in provisional.roles and c not in table.personal_data_cols:
@@ -222,13 +222,13 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
                                 "expected whole counts (add a return profile naming the count column)")
                 continue
             if role == "count" or looks_like_period(bottom):
-                if p.nonblank:
-                    bad = next(_cell(r, c) for r in data if _cell(r, c) and count_bounds(_cell(r, c)) is None
-                               and _cell(r, c).lower() not in ERROR_MARKS)
+                bad = next((_cell(r, c) for r in data if _cell(r, c) and count_bounds(_cell(r, c)) is None
+                            and _cell(r, c).lower() not in ERROR_MARKS), None)
+                if bad is not None:
                     problems.append(f"{where}{name(c)} is headed like counts but holds '{bad}': expected whole numbers "
                                     "or withheld marks such as <5")
-                else:
-                    notes[c] = "counts heading, every cell blank"
+                else:  # blank, or only marks such as '#N/A' that dbt quarantines cell by cell
+                    notes[c] = "counts heading, no readable count in it"
                     count_cols.append(c) if role == "count" else across.append((c, "period", bottom, None, None))
                 continue
             notes[c] = "text: not read" if bottom else "text without a heading: not read"

@@ -33,9 +33,8 @@ from .bulk import REDACTED, BulkRows, BulkSheet
 from .landing import LandingFile
 from .limits import LimitsConfigError
 from .readers import ReadError, Sheet, Workbook, read_return
-from .columns import decide_columns
 from .proof import prove
-from .reading import PROFILE_SPAN, read_table, subject
+from .reading import PROFILE_SPAN, read_columns, read_table, subject
 from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, find_tables
 from .xlsx_scan import XlsxPrescan
 
@@ -264,8 +263,8 @@ def _parse_big_sheet(parsed: ParsedReturn, sheet: Sheet, profile: dict, problems
         else:
             tables = big.find_tables(forced_header_row=profile.get("header_row"))
         context = _context(parsed.landing, sheet.name)
-        for table in tables:
-            decide_columns(table, big.body(table, PROFILE_SPAN), profile)
+        tables = [read_columns(table, big.window(table.header_row - 4, table.first_data_row + PROFILE_SPAN + 30), profile)
+                  for table in tables]
         if any(t.shape != "record" or {"breakdown", "category"} <= t.roles.keys() for t in tables):
             sheet.rows, sheet.columns = big.all_rows(), None
             return False
@@ -318,6 +317,6 @@ def _classify_rows(parsed: ParsedReturn, sheet: str, rows: list[list[str]], tabl
             else:
                 kind = table.kinds.get(i, "data")
             if table.personal_data_cols:  # keep the data minimal: never store what a force should have redacted
-                cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() and kind != "header" else v
+                cells = [REDACTED if c in table.personal_data_cols and cells[c - 1].strip() and i >= table.first_data_row else v
                          for c, v in enumerate(cells, start=1)]
         parsed.rows.append(RawRow(sheet, i, table_index, kind, cells))

@@ -47,17 +47,7 @@ def read_table(table: Table, rows, profile: dict, context: str) -> list[Table]:
     `rows` is the sheet's rows (0-based); `context` the file name and sheet name, for
     what the table counts. Sets roles, kinds (Table.kinds: non-data rows), checks and
     problems."""
-    decide_columns(table, _body(table, rows), profile)
-    if table.problems and not profile.get("header_row"):
-        # the header may be further down (a pivot's filter lines above it): read from
-        # there when that reads cleanly, else keep the problems of the first reading
-        later = later_header(rows, table)
-        if later is not None:
-            decide_columns(later, _body(later, rows), profile)
-            if not later.problems:
-                later.checks.append(f"header row {later.header_row}, not row {table.header_row}: the rows above it "
-                                    "do not read as a header of this table")
-                table = later
+    table = read_columns(table, rows, profile)
     if profile.get("period"):
         table.default_period = str(profile["period"])
     span = list(range(table.first_data_row, table.last_row + 1))
@@ -105,6 +95,24 @@ def fill_down(table: Table, rows) -> None:
         table.filled_cols.append(c)
         table.column_notes[c] = table.column_notes.get(c, "") + \
             f"; blank on {len(gaps)} rows, which take the label above (merged or written once per block)"
+
+
+def read_columns(table: Table, rows, profile: dict) -> Table:
+    """The table with every column's role decided (columns.py). When that reading has a
+    problem, the header may be further down (a pivot's filter lines above it): the table
+    read from there, if that reads cleanly; else the first reading with its problems.
+    `rows[i]` is the sheet's row i + 1 (at least the first PROFILE_SPAN + 30 rows from the
+    header)."""
+    decide_columns(table, _body(table, rows), profile)
+    if table.problems and not profile.get("header_row"):
+        later = later_header(rows, table)
+        if later is not None:
+            decide_columns(later, _body(later, rows), profile)
+            if not later.problems:
+                later.checks.append(f"header row {later.header_row}, not row {table.header_row}: the rows above it "
+                                    "do not read as a header of this table")
+                return later
+    return table
 
 
 def _body(table: Table, rows) -> list[list[str]]:

@@ -59,7 +59,9 @@ def test_a_corrected_return_changes_that_force_only_and_totals_move_by_the_diffe
     wb = load_workbook(workbook_path)
     sheet = wb["Community Resolutions"]
     assert sheet["E7"].value == 120
-    sheet["E7"] = 125  # the force corrects British shoplifting 2022/23 from 120 to 125
+    sheet["E7"] = 125  # the force corrects British shoplifting 2022/23 from 120 to 125,
+    sheet["E12"] = sheet["E12"].value + 5  # and the 2022/23 subtotal and the Grand Total with it
+    sheet["E19"] = sheet["E19"].value + 5  # (the reader checks them)
     wb.save(workbook_path)
 
     result = run(instance, forces=["humberside"])
