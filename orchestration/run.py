@@ -97,15 +97,29 @@ def summary_text() -> str:
             "from force_coverage group by status order by status"
         ).fetchall()
         figures = con.execute(
-            "select figure, value_low, value_high, forces_contributing from headline_figures"
+            "select figure, value_low, value_high, forces_contributing, unverified_high from headline_figures"
+        ).fetchall()
+        proven = con.execute(
+            "select verification, count(*) from force_coverage where status = 'returned' group by 1 order by 1"
+        ).fetchall()
+        quarantined = con.execute(
+            "select force_name, quarantine_reasons from force_coverage where quarantine_reasons is not null order by 1"
         ).fetchall()
     lines = [f"Published marts: {db}", "", "Forces by status:"]
-    for st, n, loaded, filtered, quarantined in status:
-        lines.append(f"  {st:<12} {n:>3} forces   rows loaded {loaded:>9,}   filtered {filtered:>7,}   quarantined {quarantined:>7,}")
-    lines += ["", "Headline figures:"]
-    for figure, low, high, forces in figures:
+    for st, n, loaded, filtered, quarantined_rows in status:
+        lines.append(f"  {st:<12} {n:>3} forces   rows loaded {loaded:>9,}   filtered {filtered:>7,}   quarantined {quarantined_rows:>7,}")
+    if proven:
+        lines.append("  returned forces by how far their figures are proven: "
+                     + ", ".join(f"{v} {n}" for v, n in proven)
+                     + " (reconciled: the return's own totals agree; unverified: nothing to check against)")
+    if quarantined:
+        lines += ["", "Quarantined (nothing of these returns is published; force_coverage.quarantine_reasons):"]
+        lines += [f"  {force}: {reasons[:300]}{'...' if len(reasons) > 300 else ''}" for force, reasons in quarantined]
+    lines += ["", "Headline figures (of which resting on unverified readings):"]
+    for figure, low, high, forces, unverified in figures:
         value = f"{low:,}" if low == high else f"{low:,} to {high:,}"
-        lines.append(f"  {figure:<84} {value:>18}   ({forces} forces)")
+        rest = f"   [{unverified:,} unverified]" if unverified else ""
+        lines.append(f"  {figure:<84} {value:>18}   ({forces} forces){rest}")
     return "\n".join(lines)
 
 
