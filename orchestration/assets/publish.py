@@ -25,7 +25,7 @@ MART_KEYS = [AssetKey(["marts", name]) for name in CONTRACT_MARTS + EXTRA_MARTS]
     pool=POOL,
     retry_policy=WRITER_RETRY,
     automation_condition=AutomationCondition.eager(),
-    description="data/published/marts.duckdb and parquet/: the marts analysts query, swapped in atomically only after every blocking check passed.",
+    description="data/published/: marts.duckdb, parquet/, csv/ and the reading cards, swapped in atomically only after every blocking check passed.",
 )
 def published_marts() -> MaterializeResult:
     with retry_only_if_transient("publishing the marts"):

@@ -139,7 +139,7 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
     if not landing.force_slug:
         return _quarantine(parsed, f"{landing.source_file}: not in a force folder: expected data/landing/<force-slug>/{landing.path.name}")
     if landing.size_bytes == 0:
-        return _quarantine(parsed, f"{landing.source_file}: empty file (0 bytes): expected a CSV or XLSX return")
+        return _quarantine(parsed, f"{landing.source_file}: empty file (0 bytes): expected a return (delimited text or a workbook)")
     try:
         parsed.profile = load_profile(landing.profile_path)
         workbook: Workbook = read_return(landing.path, prescan=prescan)

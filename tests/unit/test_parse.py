@@ -14,7 +14,7 @@ def test_empty_file_is_quarantined(tmp_path):
     (tmp_path / "kent" / "empty.csv").write_bytes(b"")
     parsed = _one(tmp_path)
     assert parsed.status == "quarantined"
-    assert parsed.reason == "kent/empty.csv: empty file (0 bytes): expected a CSV or XLSX return"
+    assert parsed.reason == "kent/empty.csv: empty file (0 bytes): expected a return (delimited text or a workbook)"
     assert parsed.rows == []
 
 
