@@ -292,6 +292,15 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
         problems.append(f"{where}{', '.join(name(c) for c in unlabeled)} holds numbers under no heading: "
                         "expected a heading saying what they count (or a return profile naming the column)")
 
+    # 'Offence | Community Resolution | Charged | Cautioned': a count heading that is an outcome
+    # beside other outcomes across is one of the outcomes across, not the count column
+    if across and count_cols and all(a[1] in (None, "outcome") for a in across):
+        outcome_like = [c for c in count_cols if lookup_key(table.headers[c - 1]) in outcome_keys()]
+        if outcome_like and across_dimension([a[2] for a in across] + [table.headers[c - 1] for c in outcome_like]) == "outcome":
+            count_cols = [c for c in count_cols if c not in outcome_like]
+            across = sorted(across + [(c, "outcome", table.headers[c - 1], None, None) for c in outcome_like])
+            across = [(a[0], "outcome", a[2], a[3], a[4]) for a in across]
+
     # what the columns across are: one dimension for all of them
     if across:
         unknown = [a for a in across if a[1] is None]

@@ -165,3 +165,13 @@ def test_bilingual_headings():
 def test_a_record_list_proven_by_its_stated_total():
     t = one([["Ref", "Offence", "Outcome"], ["A1", "Theft", "8"], ["A2", "Assault", "1"], ["Total records: 2"]])
     assert t.verification == "reconciled" and t.checks == ["row 4 'Total records: 2' = all 2 data rows above it (2)"]
+
+
+def test_community_resolutions_beside_other_outcomes_across_is_an_outcome_not_the_count():
+    t = one([["Offence", "Community Resolution", "Charged", "Cautioned", "Total"],
+             ["Shoplifting", "10", "5", "3", "18"], ["Harassment", "4", "2", "1", "7"]])
+    assert (t.across_role, t.across_values) == ("outcome", ["Community Resolution", "Charged", "Cautioned"])
+    assert "count" not in t.roles and t.total_cols == [5] and t.subject == "outcome column"
+    # alone, the same heading is the count column
+    t = one([["Offence", "Community Resolutions"], ["Shoplifting", "10"]])
+    assert t.roles == {"offence_text": 1, "count": 2}
