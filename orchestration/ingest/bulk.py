@@ -47,6 +47,11 @@ class BulkRows:
         for name in ("bulk_columns", "bulk_kinds", "bulk_spans"):
             con.unregister(name)
 
+    def renumber(self, index: dict[int, int]) -> None:
+        """Give the sheet's tables new ids (a list continued from another sheet takes its id)."""
+        ids = [index.get(k, k) for k in self.spans.column("k").to_pylist()]
+        self.spans = self.spans.set_column(0, "k", pa.array(ids, pa.int32()))
+
     def to_pydict(self) -> dict[str, list]:
         con = duckdb.connect()
         try:

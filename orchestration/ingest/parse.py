@@ -181,8 +181,43 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
     table_problems = [p for t in parsed.tables for p in t.problems]
     if table_problems:
         return _quarantine(parsed, f"{landing.source_file}: " + "; ".join(dict.fromkeys(table_problems)))
+    _join_continued_lists(parsed)
     _approve(parsed, profile)
     return parsed
+
+
+def _join_continued_lists(parsed: ParsedReturn) -> None:
+    """A record-level export longer than a sheet holds goes on in the next sheet under the
+    same header: the sheets are parts of one list, never two tables of one population (which
+    dbt would compare and refuse). Each later part becomes part of the first: its rows take
+    the first's table id, and the first's sums and checks cover them all."""
+    first_of: dict[tuple, int] = {}
+    remap: dict[int, int] = {}
+    for k, t in enumerate(parsed.tables):
+        if t.shape != "record" or not t.counted:
+            continue
+        key = (tuple(h.strip().lower() for h in t.headers), tuple(sorted(t.roles.items())))
+        if key in first_of and parsed.tables[first_of[key]].sheet != t.sheet:
+            first = parsed.tables[first_of[key]]
+            remap[k] = first_of[key]
+            first.data_low, first.data_high = first.data_low + t.data_low, first.data_high + t.data_high
+            first.checks.extend(f"sheet '{t.sheet}': {c}" for c in t.checks)
+            if t.verification != "reconciled":
+                first.verification = t.verification
+            first.checks.append(f"sheet '{t.sheet}' goes on with the same header: part of this list")
+        else:
+            first_of.setdefault(key, k)
+    if not remap:
+        return
+    kept = [k for k in range(len(parsed.tables)) if k not in remap]
+    index = {old: new for new, old in enumerate(kept)}
+    index.update({old: index[first] for old, first in remap.items()})
+    parsed.tables = [parsed.tables[k] for k in kept]
+    for row in parsed.rows:
+        if row.table_index is not None:
+            row.table_index = index[row.table_index]
+    for big in parsed.bulk:
+        big.renumber(index)
 
 
 def _other_subjects(parsed: ParsedReturn) -> None:

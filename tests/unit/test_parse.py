@@ -147,3 +147,30 @@ def test_an_approval_added_later_reads_the_file_again(tmp_path):
     assert ingest_landing(con, tmp_path / "landing").unchanged  # nothing changed since: not read again
     (d / "cr.csv.profile.yaml").write_text("approved: 0000000000000000\n")  # YAML reads a number: refused
     assert "'approved' is 0: expected the file's sha256" in ingest_landing(con, tmp_path / "landing").quarantined.popitem()[1]
+
+
+def test_a_list_continued_on_the_next_sheet_is_one_table(tmp_path):
+    """Excel holds about a million rows a sheet: a longer export goes on in 'Data (2)' under
+    the same header. One list, so one table (never two of one population for dbt to compare)."""
+    from openpyxl import Workbook
+
+    d = tmp_path / "kent"
+    d.mkdir()
+    wb = Workbook()
+    first = wb.active
+    first.title = "Data"
+    header = ["Crime Ref", "Offence", "Outcome"]
+    first.append(header)
+    for i in range(3):
+        first.append([f"K{i}", "Shoplifting", "Community Resolution"])
+    second = wb.create_sheet("Data (2)")
+    second.append(header)
+    for i in range(2):
+        second.append([f"L{i}", "Harassment", "Charged"])
+    wb.save(d / "export.xlsx")
+    parsed = _one(tmp_path)
+    assert parsed.status == "loaded"
+    (table,) = parsed.tables
+    assert (table.sheet, table.data_low, table.data_high) == ("Data", 5, 5)
+    assert {(r.sheet, r.row_kind) for r in parsed.rows if r.table_index == 0} == {
+        ("Data", "header"), ("Data", "data"), ("Data (2)", "header"), ("Data (2)", "data")}
