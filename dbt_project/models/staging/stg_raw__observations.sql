@@ -67,6 +67,15 @@ group_labels as (
 
 filled_rows as (
     select
+        cast(null as varchar) as group_label,
+        d.*
+    from data_rows as d
+    where d.filled_cols is null and d.group_role is null
+    union all by name
+    -- only the tables with filled columns or group rows go through the joins: an ASOF
+    -- join sorts its whole left side even when the right one is empty (seconds per
+    -- million rows), and most rows are in record lists with neither
+    select
         g.group_label,
         d.* replace (
             case
@@ -74,7 +83,7 @@ filled_rows as (
                 else list_transform(d.cells, lambda x, i: case when trim(x) = '' then coalesce(f.fill[i], x) else x end)
             end as cells
         )
-    from data_rows as d
+    from (select * from data_rows where filled_cols is not null or group_role is not null) as d
     left join fill_maps as f using (return_id, table_id, source_row)
     asof left join group_labels as g
         on d.return_id = g.return_id and d.table_id = g.table_id and d.source_row > g.source_row
