@@ -11,19 +11,12 @@ from collections import Counter
 
 from synthetic_returns.catalogue import CR_LABELS, YOUTH_CR_LABEL
 from synthetic_returns.generate import generate
+from synthetic_returns.writers import column_letter as letter
 from tests.generator.readback import read_landing
 
 TOKENS = {"<5", "*", "[c]", "1-4"}
 RECORD_REF = re.compile(r"^[A-Z]{2,3}/\d{2}/\d{5,7}$")
 TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)
-
-
-def letter(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def cell(f, sheet: str, row: int, col: int):

@@ -336,18 +336,23 @@ def title_block_and_footnotes(base: Base) -> Relaid:
 def transpose_offences_across(base: Base) -> Relaid | None:
     """Transposed: years (and other breakdowns) down, one column per offence (forces that
     answer 'by offence' with offences across the page)."""
-    if "offence" not in base.dims:
+    return one_dimension_across(base, "offence",
+                                "a reader that expects offences down reads offence names as periods or nationalities")
+
+
+def one_dimension_across(base: Base, dim: str, catches: str) -> Relaid | None:
+    """One column per value of `dim`, the years and the other breakdowns down."""
+    if dim not in base.dims:
         return None
-    rest = dims_without(base, "offence")
+    rest = dims_without(base, dim)
     cells = aggregate(base, base.dims)
-    offences = list(dict.fromkeys(c.offence for c in cells))
+    values = list(dict.fromkeys(getattr(c, dim) for c in cells))
     rows: dict[tuple, dict[str, Cell]] = {}
     for c in cells:
-        rows.setdefault((c.year, *row_labels(c, rest)), {})[c.offence] = c
-    out = [[YEAR_HEADER] + row_headers(rest) + offences]
-    out += [list(k) + [cell_value(v.get(o)) for o in offences] for k, v in rows.items()]
-    return Relaid([Sheet("Sheet1", out)], XLSX, *figures_of(cells, base.dims),
-                  "a reader that expects offences down reads offence names as periods or nationalities")
+        rows.setdefault((c.year, *row_labels(c, rest)), {})[getattr(c, dim)] = c
+    out = [[YEAR_HEADER] + row_headers(rest) + values]
+    out += [list(k) + [cell_value(v.get(x)) for x in values] for k, v in rows.items()]
+    return Relaid([Sheet("Sheet1", out)], XLSX, *figures_of(cells, base.dims), catches)
 
 
 def _group_subtotals(base: Base, fmt: Format, csv_spaces: bool) -> Relaid | None:
@@ -559,18 +564,8 @@ def crosstab_blank_repeats(base: Base) -> Relaid | None:
 def nationalities_across(base: Base) -> Relaid | None:
     """Cross-tab with one column per nationality, the years (and offences) down (answers
     'by nationality' laid out like a country table)."""
-    if "nationality" not in base.dims:
-        return None
-    rest = dims_without(base, "nationality")
-    cells = aggregate(base, base.dims)
-    nationalities = list(dict.fromkeys(c.nationality for c in cells))
-    rows: dict[tuple, dict[str, Cell]] = {}
-    for c in cells:
-        rows.setdefault((c.year, *row_labels(c, rest)), {})[c.nationality] = c
-    out = [[YEAR_HEADER] + row_headers(rest) + nationalities]
-    out += [list(k) + [cell_value(v.get(n)) for n in nationalities] for k, v in rows.items()]
-    return Relaid([Sheet("Sheet1", out)], XLSX, *figures_of(cells, base.dims),
-                  "a reader that reads nationality names as periods or sums the row as one count loses the nationality")
+    return one_dimension_across(base, "nationality",
+                                "a reader that reads nationality names as periods or sums the row as one count loses the nationality")
 
 
 def percentage_column(base: Base) -> Relaid:
