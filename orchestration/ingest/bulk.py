@@ -61,6 +61,11 @@ class BulkRows:
             con.close()
 
 
+# A superset of shape._TOTAL on an unstripped cell: 'total' anywhere; overall, sum and all
+# as words (so 'Charged/Summonsed' in every row of an outcome column is not a candidate).
+_MAYBE_TOTAL = r"(?i)(total|(^|[^a-z])(overall|sum)([^a-z]|$)|(^|[^a-z])all[^a-z])"
+
+
 class BulkSheet:
     """One big sheet held by an in-memory DuckDB connection for the queries below."""
 
@@ -169,8 +174,7 @@ class BulkSheet:
         classify_row's."""
         label_cols = label_columns(table)
         total_cols = sorted(set(label_cols[:3] + [1]))
-        total = " or ".join(f"regexp_matches(lower(coalesce(c{i}, '')), '(total|overall|sum|^all )')"
-                            for i in total_cols if i <= self.width)
+        total = " or ".join(f"regexp_matches(coalesce(c{i}, ''), '{_MAYBE_TOTAL}')" for i in total_cols if i <= self.width)
         # the header repeated: its first heading again in its column
         heading = next(((i, s[-1].strip()) for i, s in enumerate(table.header_stack, start=1) if s[-1].strip()), None)
         if heading and heading[0] <= self.width:
