@@ -363,7 +363,7 @@ def _table_section(con, ret: dict, t: dict, role: dict | None, n_tables: int, sr
     if t.get("title"):
         out.append(f"- **Title**: {_md(t['title'])}")
     if t.get("default_period"):
-        out.append(f"- **Period named by the title or sheet** (for rows without one): {_md(t['default_period'])}")
+        out.append(f"- **Period named by the title, sheet or file name** (for rows without one): {_md(t['default_period'])}")
     what = "Records" if t.get("shape") == "record" else "Sum of its count cells"
     out.append(f"- **{what}** (every outcome): {_bounds(t.get('data_low'), t.get('data_high'))}")
     reader_v = t.get("verification") or "unverified"

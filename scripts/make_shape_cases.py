@@ -1449,6 +1449,40 @@ nothing is published; the reason must give both totals, 464 and 470.
 """)
 
 
+def t_one_file_per_year(out: Path) -> None:
+    w = CaseWriter(out, "t_one_file_per_year")
+    years = {
+        "2021/22": [("Shoplifting", "British", 21), ("Shoplifting", "Polish", "<5"), ("Assault without Injury", "British", 11),
+                    ("Possession of Cannabis", "Not Recorded", 6)],
+        "2022/23": [("Shoplifting", "British", 25), ("Assault without Injury", "British", 13),
+                    ("Assault without Injury", "Romanian", 2), ("Possession of Cannabis", "British", 8)],
+    }
+    for year, data in years.items():
+        w.csv(f"CR {year.replace('/', '-')}.csv", [["Offence", "Nationality", "Number of Community Resolutions"], *data])
+    obs = [Obs(y, v, offence=o, nationality=NATIONALITY[n]) for y, data in years.items() for o, n, v in data]
+    figures = {
+        "total": [87, 90],
+        "by_period": {"2021/22": [39, 42], "2022/23": [48, 48]},
+        "by_ho_offence_code": {"46": [47, 50], "105A": [26, 26], "92E": [14, 14]},
+        "by_nationality_category": {"uk": [78, 78], "foreign": [3, 6], "unknown": [6, 6]},
+    }
+    _check(w.name, figures, obs)
+    w.expected(
+        "One CSV per financial year ('CR 2021-22.csv', 'CR 2022-23.csv'), the year named only in the file name: "
+        "no period column, no title. Without the file name the two files look like one population counted twice.",
+        "exact", figures, readme="""
+Each table names no period; its file name names one financial year, which every row takes.
+
+- CR 2021-22.csv: 21 + <5 (1-4) + 11 + 6 = **39-42**
+- CR 2022-23.csv: 25 + 13 + 2 + 8 = **48**
+- total **87-90**
+
+Offences: Shoplifting (46) 21 + (1-4) + 25 = 47-50; Assault without Injury (105A) 11 + 13 + 2 = 26; Possession
+of Cannabis (92E) 6 + 8 = 14. Nationality: uk 21 + 11 + 25 + 13 + 8 = 78; foreign Polish (1-4) + Romanian 2 =
+3-6; unknown 6.
+""")
+
+
 CASES = [
     a_record_level_row_numbers, b_stacked_marginal_tables, c_two_row_header_merged_groups,
     d_data_sheet_and_summary_dual_nationality, e_pivot_pasted_as_values, f_offences_across_years_down,
@@ -1456,7 +1490,7 @@ CASES = [
     k_float_counts_beside_percentages, l_utf16_unicode_text, m_tsv_record_level, n_semicolon_windows_1252,
     o_legacy_xls, p_ods, q_hospital_premises_all_crimes, q_two_unlabelled_number_columns,
     q_count_column_of_percentages, q_grand_total_disagrees, q_unknown_nationality_spelling_kept,
-    r_same_file_twice, s_data_and_summary_disagree,
+    r_same_file_twice, s_data_and_summary_disagree, t_one_file_per_year,
 ]
 
 

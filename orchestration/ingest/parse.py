@@ -35,7 +35,7 @@ from .limits import LimitsConfigError
 from .readers import ReadError, Sheet, Workbook, read_return
 from .proof import prove
 from .reading import PROFILE_SPAN, read_columns, read_table, subject
-from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, find_tables
+from .shape import FIRST_HEADER_WITHIN, ROLE_PATTERNS, SUBJECT_ROLES, Table, find_tables, period_in_title
 from .xlsx_scan import XlsxPrescan
 
 KNOWN_ROLES = {role for role, _ in ROLE_PATTERNS}
@@ -182,8 +182,23 @@ def parse_return(landing: LandingFile, prescan: XlsxPrescan | None = None) -> Pa
     if table_problems:
         return _quarantine(parsed, f"{landing.source_file}: " + "; ".join(dict.fromkeys(table_problems)))
     _join_continued_lists(parsed)
+    _period_from_file_name(parsed)
     _approve(parsed, profile)
     return parsed
+
+
+def _period_from_file_name(parsed: ParsedReturn) -> None:
+    """A table that names no period anywhere (no period or date column, none across, none
+    in its title or sheet name) takes the one financial year its file's name names ('CR
+    2021-22.csv'), as forces answering year by year name their files: without it, two such
+    files would look like one population counted twice."""
+    period = period_in_title(parsed.landing.path.stem.replace("_", " "))
+    if period is None:
+        return
+    for t in parsed.tables:
+        if (t.default_period is None and not {"period", "date"} & t.roles.keys()
+                and "period" not in (t.across_role, t.across_role2)):
+            t.default_period = period
 
 
 def _join_continued_lists(parsed: ParsedReturn) -> None:

@@ -143,7 +143,7 @@ observations as (
             when {{ is_across('period') }} then 'column header'
             when period_col is not null then 'period column'
             when date_col is not null then 'date column'
-            when default_period is not null then 'title, sheet name or profile'
+            when default_period is not null then 'title, sheet name, file name or profile'
         end as period_source,
         case when source_column_index is null then '1' else coalesce(cells[source_column_index], '') end as count_raw,
         nullif({{ across_or('age', 'cells[age_col]') }}, '') as offender_age_raw,
