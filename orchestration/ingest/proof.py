@@ -151,7 +151,7 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: 
 
     # a row-total column: each row's columns across add up to it
     for tc in table.total_cols:
-        bad, n_checked = [], 0
+        bad, n_checked, exact_rows = [], 0, []
         for r in span:
             if kinds.get(r, "data") not in ("data", "total"):
                 continue
@@ -163,7 +163,10 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: 
             if None in parts or not t.holds(sum(parts, ZERO)):
                 bad.append((r, t, parts))
             elif kinds.get(r, "data") == "data" and t.low == t.high:
-                constraints.append(([(r, c) for c in cols], t.low))
+                exact_rows.append(([(r, c) for c in cols], t.low))
+        if bad and _partial_total_column(table, rows, span, kinds, tc, cols, checks):
+            continue  # its parts are not every column across: it narrows nothing
+        constraints.extend(exact_rows)
         if bad:
             r, t, parts = bad[0]
             s = "?" if None in parts else sum(parts, ZERO).text()
@@ -228,6 +231,13 @@ def prove(table: Table, rows, kinds: dict[int, str], notes_text: str = "", pin: 
             if _holds_sub(t, _minus(data_sum, [ZERO] * width)):
                 checks.append(f"row {r} '{label}' = the {n_data:,} data rows below it ({_text(t)})")
                 constrain(data_rows, t)
+                continue
+        if matched is None and not record and any(x > r for x in data_rows):
+            # a subtotal of the rows just above it with more rows after it ('EU total' after
+            # the EU nationalities): exact rows only, so no withheld range makes it fit
+            k = _exact_run_above(summed[boundaries[-1][0]:seen], vector, t)
+            if k:
+                checks.append(f"row {r} '{label}' = the {k} data rows just above it ({_text(t)}), a partial subtotal")
                 continue
         if matched is None:
             block = _minus(running, boundaries[-1][1])
@@ -309,6 +319,50 @@ def _total_vector(table: Table, row: list[str], record: bool) -> list[Bounds | N
         return numbers
     found = [int(m.group(1).replace(",", "")) for c in row for m in _STATED_TOTAL.finditer(c)]
     return [Bounds(found[0], found[0])] if len(found) == 1 else None
+
+
+def _exact_run_above(block: list[int], vector, t: list[Bounds | None]) -> int:
+    """How many rows (two or more) at the end of `block` add up exactly to the exact total
+    `t`, every cell of theirs exact; 0 when none do."""
+    if any(b is None or b.low != b.high for b in t):
+        return 0
+    part = [0] * len(t)
+    for k, x in enumerate(reversed(block), start=1):
+        v = vector(x)
+        if any(b.low != b.high for b in v):
+            return 0
+        part = [a + b.low for a, b in zip(part, v)]
+        if k >= 2 and part == [b.low for b in t]:
+            return k
+    return 0
+
+
+def _partial_total_column(table: Table, rows, span: list[int], kinds: dict[int, str], tc: int, cols: list[int],
+                          checks: list[str]) -> bool:
+    """A total column before the last one that adds up the columns just left of it, back to
+    the previous total column ('England | Wales | Scotland | UK total | Polish | ... |
+    Grand Total'), exactly in every row: a partial subtotal, whose parts the last total
+    column checks. True (with the check noted) when it is one."""
+    if tc >= max(table.total_cols):
+        return False
+    start = max([c for c in table.total_cols if c < tc], default=0)
+    run = [j for j, c in enumerate(cols) if start < c < tc]
+    if len(run) < 2:
+        return False
+    n = 0
+    for r in span:
+        if kinds.get(r, "data") not in ("data", "total") or not _cell(rows[r], tc):
+            continue
+        t, parts = count_bounds(_cell(rows[r], tc)), row_vector(table, rows[r])
+        picked = [parts[j] for j in run]
+        if t is None or t.low != t.high or any(b is None or b.low != b.high for b in picked) \
+                or sum(b.low for b in picked) != t.low:
+            return False
+        n += 1
+    if n:
+        checks.append(f"column {column_letter(tc)} '{table.headers[tc - 1]}' = columns "
+                      f"{column_letter(cols[run[0]])}-{column_letter(cols[run[-1]])} in {n} rows, a partial subtotal")
+    return n > 0
 
 
 def _minus(running: list[Bounds], earlier: list[Bounds]) -> list[tuple[int, int]]:

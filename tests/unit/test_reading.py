@@ -175,3 +175,27 @@ def test_community_resolutions_beside_other_outcomes_across_is_an_outcome_not_th
     # alone, the same heading is the count column
     t = one([["Offence", "Community Resolutions"], ["Shoplifting", "10"]])
     assert t.roles == {"offence_text": 1, "count": 2}
+
+
+def test_a_subtotal_of_the_rows_just_above_with_rows_after_it():
+    rows = [["Nationality", "Count"], ["British", "80"], ["Polish", "6"], ["Romanian", "4"], ["EU total", "10"],
+            ["Albanian", "2"], ["Not recorded", "8"], ["Total", "100"]]
+    t = one(rows)
+    assert not t.problems and t.verification == "reconciled" and (t.data_low, t.data_high) == (100, 100)
+    assert t.checks[0] == "row 5 'EU total' = the 2 data rows just above it (10), a partial subtotal"
+    # near misses: a partial subtotal that adds up to no run above it, and the same figure as
+    # the last row (no rows after it: a grand total that disagrees, not a subtotal)
+    assert one(rows[:4] + [["EU total", "11"]] + rows[5:]).problems == [
+        "row 5 'EU total' says 11, the rows above it sum to 90"]
+    assert one(rows[:4] + [["Total", "10"]]).problems == ["row 5 'Total' says 10, the rows above it sum to 90"]
+
+
+def test_a_subtotal_column_of_the_columns_just_left_of_it():
+    rows = [["Financial Year", "England", "Wales", "Scotland", "UK total", "Polish", "Other", "Grand Total"],
+            ["2022/23", "50", "10", "5", "65", "7", "3", "75"], ["2023/24", "40", "8", "2", "50", "5", "5", "60"]]
+    t = one(rows)
+    assert not t.problems and (t.data_low, t.data_high) == (135, 135)
+    assert "column E 'UK total' = columns B-D in 2 rows, a partial subtotal" in t.checks
+    rows[2][4] = "49"  # one row where it adds up to nothing: refused
+    assert one(rows).problems == [
+        "row 2: the columns across sum to 75, the 'UK total' column (E) says 65 (and 1 more rows)"]
