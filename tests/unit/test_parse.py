@@ -174,3 +174,21 @@ def test_a_list_continued_on_the_next_sheet_is_one_table(tmp_path):
     assert (table.sheet, table.data_low, table.data_high) == ("Data", 5, 5)
     assert {(r.sheet, r.row_kind) for r in parsed.rows if r.table_index == 0} == {
         ("Data", "header"), ("Data", "data"), ("Data (2)", "header"), ("Data (2)", "data")}
+
+
+def test_a_table_naming_no_period_takes_the_one_year_its_file_name_names(tmp_path):
+    def period(name: str, text: str):
+        folder = tmp_path / name.replace(" ", "_").replace(".", "_")
+        (folder / "kent").mkdir(parents=True)
+        (folder / "kent" / name).write_text(text)
+        (table,) = _one(folder).tables
+        return table.default_period
+
+    body = "Offence,Number of community resolutions\nShoplifting,12\nHarassment,3\n"
+    assert period("CR 2021-22.csv", body) == "2021-22"
+    # near misses: two years named, a reference that is not a year, a title that names
+    # another year, a period column: the file name is not used
+    assert period("CR 2021-22 and 2022-23.csv", body) is None
+    assert period("FOI 2025-0412.csv", body) is None
+    assert period("CR 2021-22 b.csv", "Community resolutions issued in 2023/24\n\n" + body) == "2023/24"
+    assert period("CR 2021-22 c.csv", "Financial Year,Offence,Count\n2022/23,Shoplifting,12\n") is None
