@@ -298,8 +298,8 @@ def decide_columns(table: Table, rows: list[list[str]], profile: dict | None = N
         outcome_like = [c for c in count_cols if lookup_key(table.headers[c - 1]) in outcome_keys()]
         if outcome_like and across_dimension([a[2] for a in across] + [table.headers[c - 1] for c in outcome_like]) == "outcome":
             count_cols = [c for c in count_cols if c not in outcome_like]
-            across = sorted(across + [(c, "outcome", table.headers[c - 1], None, None) for c in outcome_like])
-            across = [(a[0], "outcome", a[2], a[3], a[4]) for a in across]
+            across = sorted([(a[0], "outcome", *a[2:]) for a in across]
+                            + [(c, "outcome", table.headers[c - 1], None, None) for c in outcome_like])
 
     # what the columns across are: one dimension for all of them
     if across:
